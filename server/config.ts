@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** Process configuration, read once from the environment and validated (a bad value fails at start). */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PHLEET_API_TOKEN: z.string().min(16, "PHLEET_API_TOKEN must be at least 16 characters").optional(),
+  PHLEET_ADMIN_PASSWORD: z.string().min(8, "PHLEET_ADMIN_PASSWORD must be at least 8 characters").optional(),
+  PHLEET_PUBLISH_HOST: z.string().default("127.0.0.1"),
+  PHLEET_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,23}$/, "PHLEET_INSTANCE: lowercase letters, digits and hyphens, up to 24")
+    .default("default"),
+  PHLEET_SUBNET_POOL: z
+    .string()
+    .regex(/^\d+\.\d+\.0\.0\/16$/, "PHLEET_SUBNET_POOL must be an a.b.0.0/16 block")
+    .default("10.213.0.0/16"),
+  PHLEET_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(90_000),
+});
+
+export type PhleetConfig = z.infer<typeof Env>;
+
+let cached: PhleetConfig | undefined;
+export function config(): PhleetConfig {
+  if (!cached) {
+    const parsed = Env.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { CONTAINER_STATUSES } from "../runtime/types";
+
+export const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
+export const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
+export const BALANCER_TYPES = ["nginx"] as const;
+export const NODE_ROLES = ["balancer", "app", "session"] as const;
+export const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
+
+export const LIMITS = {
+  appServers: { min: 1, max: 8 },
+  sessionNodes: { min: 1, max: 3 },
+  name: { max: 40 },
+} as const;
+
+export type AppServerType = (typeof APP_SERVER_TYPES)[number];
+export type SessionStoreType = (typeof SESSION_STORE_TYPES)[number];
+export type BalancerType = (typeof BALANCER_TYPES)[number];
+export type NodeRole = (typeof NODE_ROLES)[number];
+export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
+
+const countOf = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} count must be a whole number from ${min} to ${max}` })
+    .int(`${what} count must be a whole number from ${min} to ${max}`)
+    .min(min, `${what} count must be at least ${min}`)
+    .max(max, `${what} count must be at most ${max}`);
+
+export const EnvironmentName = z
+  .string({ error: "Name is required" })
+  .min(1, "Name is required")
+  .max(LIMITS.name.max, `Name must be at most ${LIMITS.name.max} characters`)
+  .regex(/^[a-z0-9-]+$/, "Name may contain only lowercase letters, digits and hyphens")
+  .regex(/^[a-z0-9].*[a-z0-9]$|^[a-z0-9]$/, "Name must start and end with a letter or digit");
+
+export const CreateEnvironmentInput = z
+  .object({
+    name: EnvironmentName,
+    appServer: z
+      .object({
+        type: z.enum(APP_SERVER_TYPES, { error: `App server type must be one of: ${APP_SERVER_TYPES.join(", ")}` }),
+        count: countOf("App server", LIMITS.appServers.min, LIMITS.appServers.max),
+      })
+      .strict(),
+    sessionStore: z
+      .object({
+        type: z.enum(SESSION_STORE_TYPES, { error: `Session store type must be one of: ${SESSION_STORE_TYPES.join(", ")}` }),
+        count: countOf("Session node", LIMITS.sessionNodes.min, LIMITS.sessionNodes.max),
+      })
+      .strict(),
+    loadBalancer: z
+      .object({ type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be: ${BALANCER_TYPES.join(", ")}` }) })
+      .strict()
+      .default({ type: "nginx" }),
+  })
+  .strict()
+  .meta({ id: "CreateEnvironmentInput" });
+export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInput>;
+
+export const NodeStatus = z.enum(CONTAINER_STATUSES);
+
+export const NodePort = z.object({
+  containerPort: z.number().int(),
+  protocol: z.string(),
+  hostIp: z.string().optional(),
+  hostPort: z.number().int().optional(),
+});
+
+export const EnvironmentNode = z
+  .object({
+    id: z.string(),
+    role: z.enum(NODE_ROLES),
+    type: z.string(),
+    ordinal: z.number().int(),
+    hostname: z.string(),
+    ip: z.string().describe("Address on the environment network; the value that goes into session.save_path"),
+    status: NodeStatus,
+    desiredState: z.enum(["running", "stopped"]),
+    containerId: z.string().nullable(),
+    containerName: z.string(),
+    ports: z.array(NodePort),
+    restartCount: z.number().int(),
+    startedAt: z.string().nullable(),
+  })
+  .meta({ id: "Node" });
+export type EnvironmentNode = z.infer<typeof EnvironmentNode>;
+
+export const TaskStep = z.object({
+  key: z.string(),
+  title: z.string(),
+  status: z.enum(["pending", "running", "succeeded", "failed", "skipped"]),
+  message: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type TaskStep = z.infer<typeof TaskStep>;
+
+export const Task = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    status: z.enum(["pending", "running", "succeeded", "failed"]),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    steps: z.array(TaskStep),
+  })
+  .meta({ id: "Task" });
+export type Task = z.infer<typeof Task>;
+
+export const Environment = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(ENVIRONMENT_STATUSES),
+    error: z.string().nullable(),
+    url: z.string().nullable().describe("The load balancer's published address"),
+    createdAt: z.string(),
+    topology: z.object({
+      appServer: z.object({ type: z.enum(APP_SERVER_TYPES), count: z.number().int() }),
+      sessionStore: z.object({ type: z.enum(SESSION_STORE_TYPES), count: z.number().int() }),
+      loadBalancer: z.object({ type: z.enum(BALANCER_TYPES) }),
+    }),
+    nodes: z.array(EnvironmentNode),
+    session: z.object({ saveHandler: z.string(), savePath: z.string() }),
+    task: Task.nullable(),
+  })
+  .meta({ id: "Environment" });
+export type Environment = z.infer<typeof Environment>;
+
+export const EnvironmentList = z.object({ items: z.array(Environment) }).meta({ id: "EnvironmentList" });
+
+export const NODE_ACTIONS = ["restart", "stop", "start"] as const;
+export const NodeAction = z.enum(NODE_ACTIONS, { error: `Action must be one of: ${NODE_ACTIONS.join(", ")}` });
+export type NodeAction = z.infer<typeof NodeAction>;

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, NODE_ACTIONS } from "./environment";
+import { ApiError } from "./errors";
+
+/** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const errorResponses = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? "Error", content: { "application/json": { schema: ref("Error") } } }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: "The body is not valid JSON",
+  401: "Missing or wrong API token",
+  404: "Not found",
+  409: "Conflict with the current state (for example a taken name)",
+  422: "The body does not fit the schema; details lists each problem",
+  503: "The Docker engine is not reachable",
+};
+const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+
+export function openApiDocument(serverUrl: string) {
+  const registry = z.registry<{ id: string }>();
+  for (const s of [CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError]) {
+    const id = (s.meta() as { id?: string } | undefined)?.id;
+    if (id) registry.add(s, { id });
+  }
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "input", uri: (id) => `#/components/schemas/${id}` });
+  const envJson = (description: string) => ({ description, content: { "application/json": { schema: ref("Environment") } } });
+
+  return {
+    openapi: "3.1.0",
+    info: { title: "Phleet API", version: "1", description: "Clustered PHP environments on Docker. Every route needs `Authorization: Bearer <token>`." },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    paths: {
+      "/api/v1/environments": {
+        get: { summary: "List environments", responses: { "200": { description: "All environments", content: { "application/json": { schema: ref("EnvironmentList") } } }, ...errorResponses(401, 503) } },
+        post: {
+          summary: "Create an environment (provisioned asynchronously; follow task.steps)",
+          requestBody: { required: true, content: { "application/json": { schema: ref("CreateEnvironmentInput") } } },
+          responses: { "202": envJson("Accepted: the environment is being created"), ...errorResponses(400, 401, 409, 422, 503) },
+        },
+      },
+      "/api/v1/environments/{id}": {
+        parameters: [idParam("id")],
+        get: { summary: "One environment with its nodes and latest task", responses: { "200": envJson("The environment"), ...errorResponses(401, 404, 503) } },
+        delete: { summary: "Delete an environment and everything it runs", responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 503) } },
+      },
+      ...Object.fromEntries(
+        NODE_ACTIONS.map((action) => [
+          `/api/v1/environments/{id}/nodes/{nodeId}/${action}`,
+          {
+            parameters: [idParam("id"), idParam("nodeId")],
+            post: {
+              summary: `${action[0]!.toUpperCase()}${action.slice(1)} one node`,
+              responses: { "200": { description: "The node after the action", content: { "application/json": { schema: ref("Node") } } }, ...errorResponses(401, 404, 409, 503) },
+            },
+          },
+        ]),
+      ),
+      "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+    },
+  };
+}

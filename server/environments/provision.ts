@@ -1,0 +1,130 @@
+import { config } from "../config";
+import { db } from "../db/client";
+import { ensureImageOnce, IMAGE_NAMES } from "../images/build";
+import { log } from "../log";
+import { LABEL, managedLabels } from "../runtime/labels";
+import type { ContainerRuntime } from "../runtime/types";
+import type { StepDef, TaskContext } from "../tasks/runner";
+import { createNodeContainer, waitHealthy } from "./nodes";
+import { IMAGE_OF_TYPE, networkName, subnetOf } from "./topology";
+import type { EnvRow, NodeRow } from "./view";
+
+export const CREATE_STEPS: StepDef[] = [
+  { key: "images", title: "Prepare node images" },
+  { key: "network", title: "Create the environment network" },
+  { key: "session", title: "Start the session store" },
+  { key: "app", title: "Start the app servers" },
+  { key: "balancer", title: "Start the load balancer" },
+  { key: "verify", title: "Check the balancer reaches every app server" },
+];
+
+export const DELETE_STEPS: StepDef[] = [
+  { key: "containers", title: "Remove the containers" },
+  { key: "network", title: "Remove the network" },
+  { key: "record", title: "Forget the environment" },
+];
+
+class Cancelled extends Error {}
+
+async function load(envId: string) {
+  const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
+  if (!env) throw new Cancelled("the environment was deleted");
+  if (env.status === "deleting") throw new Cancelled("the environment is being deleted");
+  return env;
+}
+
+/** Provisioning: images, network, session store, app servers, balancer, then an end-to-end check. */
+export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: string): Promise<void> {
+  const cfg = config();
+  let env = await load(envId);
+
+  await ctx.step("images", async (progress) => {
+    const needed = new Set([IMAGE_OF_TYPE[env.appType], IMAGE_OF_TYPE[env.sessionType], IMAGE_OF_TYPE[env.balancerType]]);
+    for (const name of IMAGE_NAMES.filter((n) => needed.has(n))) {
+      const result = await ensureImageOnce(rt, name, (line) => {
+        if (/^Step \d+\/\d+/.test(line)) progress(`${name}: ${line}`);
+      });
+      progress(`${name}: ${result === "built" ? "built" : "ready"}`);
+    }
+  });
+
+  env = await load(envId);
+  await ctx.step("network", async (progress) => {
+    const block = Number(env.subnet?.split(".")[2]);
+    const sub = subnetOf(cfg.PHLEET_SUBNET_POOL, block);
+    const net = await rt.ensureNetwork({
+      name: networkName(cfg.PHLEET_INSTANCE, env.name),
+      subnet: sub.cidr,
+      gateway: sub.gateway,
+      labels: managedLabels(cfg.PHLEET_INSTANCE, { [LABEL.environment]: env.id }),
+    });
+    progress(`${net.name} ${sub.cidr}`);
+  });
+
+  for (const role of ["session", "app", "balancer"] as const) {
+    env = await load(envId);
+    const current = env;
+    const nodes = current.nodes.filter((n) => n.role === role);
+    await ctx.step(role, async (progress) => {
+      const started = await Promise.all(
+        nodes.map(async (node) => {
+          const state = await createNodeContainer(rt, current, node, current.nodes);
+          await rt.startContainer(state.id);
+          return state.id;
+        }),
+      );
+      progress(`waiting for ${nodes.length} node${nodes.length > 1 ? "s" : ""} to pass health checks`);
+      await Promise.all(started.map((id) => waitHealthy(rt, id)));
+      progress(nodes.map((n) => `${n.hostname} ${n.ip}`).join(", "));
+    });
+  }
+
+  env = await load(envId);
+  const final = env;
+  await ctx.step("verify", async (progress) => {
+    const balancer = final.nodes.find((n) => n.role === "balancer");
+    const apps = final.nodes.filter((n) => n.role === "app");
+    const probe = apps[0];
+    if (!balancer || !probe?.containerId) throw new Error("the environment has no balancer or app server");
+    // From inside the network, as a user's request would go: balancer -> each app server in turn.
+    const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${balancer.ip}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = await rt.exec(probe.containerId, ["php", "-r", script], { timeoutMs: 15_000 });
+      if (r.exitCode === 0) break;
+      if (Date.now() > deadline) throw new Error(`the balancer answered ${r.stdout.trim() || 0} of ${apps.length * 2} checks: ${r.stderr.trim()}`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    progress(`${apps.length} app server${apps.length > 1 ? "s" : ""} answer through ${balancer.ip}`);
+  });
+
+  await db().environment.update({ where: { id: envId }, data: { status: "running", error: null } });
+}
+
+export function isCancelled(err: unknown) {
+  return err instanceof Cancelled;
+}
+
+/** Removes every container and network that carries the environment's label. */
+export async function removeEnvironmentResources(rt: ContainerRuntime, envId: string, progress?: (m: string) => void) {
+  const containers = await rt.listContainers({ [LABEL.environment]: envId });
+  await Promise.all(containers.map((c) => rt.removeContainer(c.id)));
+  progress?.(`${containers.length} container${containers.length === 1 ? "" : "s"} removed`);
+  const networks = await rt.listNetworks({ [LABEL.environment]: envId });
+  for (const n of networks) await rt.removeNetwork(n.id);
+  return { containers: containers.length, networks: networks.length };
+}
+
+export async function markFailed(rt: ContainerRuntime, envId: string, message: string): Promise<void> {
+  const env = await db().environment.findUnique({ where: { id: envId } });
+  if (!env || env.status === "deleting") return;
+  // A half-built environment is not left running: its containers and network go, the record stays with the reason.
+  try {
+    await removeEnvironmentResources(rt, envId);
+  } catch (err) {
+    log.warn({ envId, err }, "cleanup after a failed provisioning did not finish");
+  }
+  await db().environment.update({ where: { id: envId }, data: { status: "failed", error: message } });
+}
+
+export type { EnvRow, NodeRow };

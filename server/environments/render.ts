@@ -1,0 +1,133 @@
+import type { SessionStoreType } from "../contracts/environment";
+
+/** Pure renderers of the files Phleet writes into nodes. */
+
+export interface SessionWiring {
+  saveHandler: string;
+  savePath: string;
+}
+
+export function sessionWiring(type: SessionStoreType, storeIps: string[]): SessionWiring {
+  if (type === "memcached") return { saveHandler: "memcached", savePath: storeIps.map((ip) => `${ip}:11211`).join(",") };
+  return {
+    saveHandler: "redis",
+    savePath: storeIps.map((ip) => `tcp://${ip}:6379?timeout=1&read_timeout=2`).join(", "),
+  };
+}
+
+/** conf.d/90-phleet-session.ini: the lines the classic guides have people type into php.ini by hand. */
+export function renderSessionIni(type: SessionStoreType, storeIps: string[]): string {
+  const w = sessionWiring(type, storeIps);
+  const lines = [
+    "; Written by Phleet: every app server of this environment keeps its sessions in the session store,",
+    "; so any of them can serve the next request of a session.",
+    `session.save_handler = ${w.saveHandler}`,
+    `session.save_path = "${w.savePath}"`,
+    "session.use_strict_mode = 1",
+    "session.gc_maxlifetime = 1440",
+  ];
+  if (type === "memcached") {
+    const replicas = Math.max(0, storeIps.length - 1);
+    lines.push(
+      "",
+      "; Locking: a lock left by a crashed request expires and is waited out, not reported as an error.",
+      "memcached.sess_locking = On",
+      "memcached.sess_lock_expire = 30",
+      "memcached.sess_lock_wait_min = 50",
+      "memcached.sess_lock_wait_max = 200",
+      "memcached.sess_lock_retries = 300",
+      "",
+      "; Replication: every session is written to every session node, so one node can be lost.",
+      "memcached.sess_binary_protocol = On",
+      "memcached.sess_consistent_hash = On",
+      `memcached.sess_number_of_replicas = ${replicas}`,
+      "memcached.sess_randomize_replica_read = Off",
+      "memcached.sess_remove_failed_servers = On",
+      "memcached.sess_server_failure_limit = 1",
+      "memcached.sess_connect_timeout = 500",
+    );
+  } else {
+    lines.push(
+      "",
+      "; Locking and timeouts: a stuck lock expires; a dead store fails fast so the balancer retries elsewhere.",
+      "redis.session.locking_enabled = 1",
+      "redis.session.lock_expire = 30",
+      "redis.session.lock_wait_time = 20000",
+      "redis.session.lock_retries = 1500",
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+export interface BalancerUpstream {
+  ip: string;
+  port: number;
+  down?: boolean;
+}
+
+/** The balancer's complete nginx.conf: upstream of every app server, JSON access log, fast failover. */
+export function renderBalancerConf(upstreams: BalancerUpstream[]): string {
+  const servers = upstreams
+    .map((u) => `        server ${u.ip}:${u.port} max_fails=1 fail_timeout=5s${u.down ? " down" : ""};`)
+    .join("\n");
+  return `# Written by Phleet. The upstream lists every app server of the environment.
+worker_processes auto;
+pid /run/nginx.pid;
+error_log /dev/stderr warn;
+
+events {
+    worker_connections 2048;
+}
+
+http {
+    sendfile on;
+    server_tokens off;
+    keepalive_timeout 65;
+
+    # One JSON line per request: Phleet's statistics read it from the container log.
+    log_format phleet escape=json '{"ts":$msec,"rid":"$request_id","method":"$request_method",'
+        '"uri":"$uri","status":$status,"rt":$request_time,"ua":"$upstream_addr",'
+        '"us":"$upstream_status","urt":"$upstream_response_time","bytes":$body_bytes_sent}';
+    access_log /dev/stdout phleet;
+
+    upstream phleet_app {
+        zone phleet_app 64k;
+${servers}
+        keepalive 32;
+    }
+
+    server {
+        listen 80 default_server;
+
+        location = /phleet-lb-health {
+            access_log off;
+            default_type text/plain;
+            return 200 "ok\\n";
+        }
+
+        location / {
+            proxy_pass http://phleet_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            add_header X-Phleet-Upstream $upstream_addr always;
+
+            # A dead app server is skipped quickly and the request is tried on the next one.
+            proxy_connect_timeout 1s;
+            proxy_send_timeout 30s;
+            proxy_read_timeout 30s;
+            proxy_next_upstream error timeout http_502 http_503 http_504;
+            proxy_next_upstream_tries 3;
+            proxy_next_upstream_timeout 10s;
+        }
+    }
+}
+`;
+}
+
+export const BALANCER_CONF_PATH = "/etc/nginx/nginx.conf";
+export const sessionIniPath = (appType: string) =>
+  appType === "apache-php" ? "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini" : "/etc/php/8.2/fpm/conf.d/90-phleet-session.ini";

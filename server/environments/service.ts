@@ -1,0 +1,141 @@
+import { config } from "../config";
+import type { CreateEnvironmentInput, Environment, EnvironmentNode, NodeAction } from "../contracts/environment";
+import { db } from "../db/client";
+import { AppError, conflict, notFound } from "../errors";
+import { LABEL } from "../runtime/labels";
+import { runtime } from "../runtime";
+import type { ContainerRuntime, ContainerState } from "../runtime/types";
+import { createTask, runTask, settleTasks } from "../tasks/runner";
+import { freeHostPort } from "./ports";
+import { CREATE_STEPS, DELETE_STEPS, markFailed, provision, removeEnvironmentResources } from "./provision";
+import { freeBlock, planNodes, subnetOf } from "./topology";
+import { environmentView, nodeView } from "./view";
+
+const includeAll = {
+  nodes: true,
+  tasks: { orderBy: { createdAt: "desc" as const }, take: 1, include: { steps: true } },
+} as const;
+
+function liveByNode(containers: ContainerState[]): Map<string, ContainerState> {
+  const m = new Map<string, ContainerState>();
+  for (const c of containers) {
+    const id = c.labels[LABEL.node];
+    if (id) m.set(id, c);
+  }
+  return m;
+}
+
+export async function listEnvironments(rt: ContainerRuntime = runtime()): Promise<Environment[]> {
+  const cfg = config();
+  const envs = await db().environment.findMany({ include: includeAll, orderBy: { createdAt: "desc" } });
+  const live = liveByNode(await rt.listContainers({ [LABEL.instance]: cfg.PHLEET_INSTANCE }));
+  return envs.map((e) => environmentView(e, e.nodes, live, e.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE));
+}
+
+export async function getEnvironment(id: string, rt: ContainerRuntime = runtime()): Promise<Environment> {
+  const cfg = config();
+  const env = await db().environment.findUnique({ where: { id }, include: includeAll });
+  if (!env) throw notFound("Environment", id);
+  const live = liveByNode(await rt.listContainers({ [LABEL.environment]: id }));
+  return environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
+}
+
+// Subnet and port choices read then write; one allocation at a time keeps two creations apart.
+let allocation: Promise<unknown> = Promise.resolve();
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const next = allocation.then(fn, fn);
+  allocation = next.catch(() => undefined);
+  return next;
+}
+
+export async function createEnvironment(input: CreateEnvironmentInput, rt: ContainerRuntime = runtime()): Promise<Environment> {
+  const cfg = config();
+  const env = await serialized(async () => {
+    if (await db().environment.findUnique({ where: { name: input.name } })) {
+      throw conflict(`An environment named '${input.name}' already exists`, [{ path: "name", message: "This name is taken" }]);
+    }
+    const networks = await rt.listNetworks(); // also proves the engine answers before anything is recorded
+    const known = await db().environment.findMany({ select: { subnet: true, publishedPort: true } });
+    const used = [...networks.flatMap((n) => n.subnets), ...known.map((k) => k.subnet).filter((s): s is string => !!s)];
+    const block = freeBlock(cfg.PHLEET_SUBNET_POOL, used);
+    if (block === null) throw new AppError("no_capacity", `No free /24 left in PHLEET_SUBNET_POOL (${cfg.PHLEET_SUBNET_POOL})`, 503);
+    const sub = subnetOf(cfg.PHLEET_SUBNET_POOL, block);
+    const port = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, new Set(known.map((k) => k.publishedPort).filter((p): p is number => !!p)));
+    try {
+      return await db().environment.create({
+        data: {
+          name: input.name,
+          status: "creating",
+          appType: input.appServer.type,
+          appCount: input.appServer.count,
+          sessionType: input.sessionStore.type,
+          sessionCount: input.sessionStore.count,
+          balancerType: input.loadBalancer.type,
+          subnet: sub.cidr,
+          publishedPort: port,
+          nodes: { create: planNodes(input, sub.prefix) },
+        },
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === "P2002") throw conflict(`An environment named '${input.name}' already exists`);
+      throw err;
+    }
+  });
+  const task = await createTask("environment.create", env.id, CREATE_STEPS);
+  void runTask(task.id, (ctx) => provision(rt, ctx, env.id), (message) => markFailed(rt, env.id, message));
+  return getEnvironment(env.id, rt);
+}
+
+export async function deleteEnvironment(id: string, rt: ContainerRuntime = runtime()): Promise<Environment> {
+  const env = await db().environment.findUnique({ where: { id }, include: { tasks: { where: { status: { in: ["pending", "running"] } } } } });
+  if (!env) throw notFound("Environment", id);
+  if (env.status === "deleting") return getEnvironment(id, rt);
+  await db().environment.update({ where: { id }, data: { status: "deleting" } });
+  const earlier = env.tasks.map((t) => t.id);
+  const task = await createTask("environment.delete", id, DELETE_STEPS);
+  void runTask(
+    task.id,
+    async (ctx) => {
+      await settleTasks(earlier); // a provisioning still under way stops at its next step
+      await ctx.step("containers", (progress) => removeEnvironmentResources(rt, id, progress));
+      await ctx.step("network", async (progress) => {
+        const left = await rt.listNetworks({ [LABEL.environment]: id });
+        for (const n of left) await rt.removeNetwork(n.id);
+        progress("no network left");
+      });
+      await ctx.step("record", async () => {
+        await db().environment.delete({ where: { id } });
+      });
+    },
+    async (message) => {
+      await db().environment.update({ where: { id }, data: { status: "failed", error: `Delete failed: ${message}` } }).catch(() => undefined);
+    },
+  );
+  return getEnvironment(id, rt);
+}
+
+export async function nodeAction(envId: string, nodeId: string, action: NodeAction, rt: ContainerRuntime = runtime()): Promise<EnvironmentNode> {
+  const cfg = config();
+  const node = await db().node.findFirst({ where: { id: nodeId, environmentId: envId }, include: { environment: true } });
+  if (!node) {
+    if (!(await db().environment.findUnique({ where: { id: envId } }))) throw notFound("Environment", envId);
+    throw notFound("Node", nodeId);
+  }
+  if (node.environment.status === "creating" || node.environment.status === "deleting") {
+    throw conflict(`The environment is ${node.environment.status}; try again when it is running`);
+  }
+  const live = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
+  if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
+  if (action === "stop") {
+    await db().node.update({ where: { id: node.id }, data: { desiredState: "stopped" } });
+    await rt.stopContainer(live.id, 10);
+  } else if (action === "start") {
+    await db().node.update({ where: { id: node.id }, data: { desiredState: "running" } });
+    await rt.startContainer(live.id);
+  } else {
+    await db().node.update({ where: { id: node.id }, data: { desiredState: "running" } });
+    await rt.restartContainer(live.id, 10);
+  }
+  const after = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
+  return nodeView(node, after, cfg.PHLEET_INSTANCE);
+}

@@ -1,0 +1,81 @@
+import type { AppServerType, NodeRole, SessionStoreType } from "../contracts/environment";
+
+/** Pure: where every node of an environment lives (names, hostnames, fixed IPs, images). */
+
+export interface TopologyInput {
+  name: string;
+  appServer: { type: AppServerType; count: number };
+  sessionStore: { type: SessionStoreType; count: number };
+}
+
+export interface PlannedNode {
+  role: NodeRole;
+  type: string;
+  ordinal: number;
+  hostname: string;
+  ip: string;
+}
+
+export const IMAGE_OF_TYPE: Record<string, string> = {
+  "apache-php": "apache-php",
+  "nginx-php": "nginx-php",
+  memcached: "memcached",
+  redis: "redis",
+  nginx: "nginx-lb",
+};
+
+export const imageRef = (type: string) => `phleet/${IMAGE_OF_TYPE[type] ?? type}:latest`;
+
+/** Host part of each role's addresses in the environment's /24: balancer .2, session .11-, app .21-. */
+const HOST_BASE: Record<NodeRole, number> = { balancer: 1, session: 10, app: 20 };
+export const MAX_APP_ORDINAL = 200;
+
+export function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): string {
+  return `${subnetPrefix}.${HOST_BASE[role] + ordinal}`;
+}
+
+export function hostnameOf(envName: string, role: NodeRole, type: string, ordinal: number): string {
+  if (role === "balancer") return `${envName}-lb`;
+  return `${envName}-${role === "app" ? "app" : type}-${ordinal}`;
+}
+
+export function planNode(envName: string, subnetPrefix: string, role: NodeRole, type: string, ordinal: number): PlannedNode {
+  return { role, type, ordinal, hostname: hostnameOf(envName, role, type, ordinal), ip: nodeIp(subnetPrefix, role, ordinal) };
+}
+
+export function planNodes(input: TopologyInput, subnetPrefix: string): PlannedNode[] {
+  const nodes: PlannedNode[] = [];
+  for (let i = 1; i <= input.sessionStore.count; i++) nodes.push(planNode(input.name, subnetPrefix, "session", input.sessionStore.type, i));
+  for (let i = 1; i <= input.appServer.count; i++) nodes.push(planNode(input.name, subnetPrefix, "app", input.appServer.type, i));
+  nodes.push(planNode(input.name, subnetPrefix, "balancer", "nginx", 1));
+  return nodes;
+}
+
+/** Docker object names: readable, and prefixed by the instance when it is not the default one. */
+export function resourcePrefix(instance: string): string {
+  return instance === "default" ? "phleet" : `phleet-${instance}`;
+}
+export const networkName = (instance: string, envName: string) => `${resourcePrefix(instance)}-${envName}`;
+export const containerName = (instance: string, hostname: string) => `${resourcePrefix(instance)}-${hostname}`;
+
+/** "10.213.0.0/16" and a block number -> the /24 of one environment. */
+export function subnetOf(pool: string, block: number): { cidr: string; prefix: string; gateway: string } {
+  const [a, b] = pool.split(".");
+  const prefix = `${a}.${b}.${block}`;
+  return { cidr: `${prefix}.0/24`, prefix, gateway: `${prefix}.1` };
+}
+
+/** The first /24 block of the pool that no existing network overlaps. */
+export function freeBlock(pool: string, usedSubnets: string[], skip: Set<number> = new Set()): number | null {
+  const taken = new Set<string>();
+  for (const s of usedSubnets) {
+    const [addr, bits] = s.split("/");
+    const parts = (addr ?? "").split(".");
+    const [pa, pb] = pool.split(".");
+    if (parts[0] !== pa || parts[1] !== pb) continue;
+    if (Number(bits) <= 16) return null; // a network covers the whole pool
+    taken.add(parts[2] ?? "");
+  }
+  for (let n = 1; n <= 254; n++) if (!taken.has(String(n)) && !skip.has(n)) return n;
+  return null;
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { authenticate, type Actor } from "../auth/authenticate";
+import { AppError, badRequest } from "../errors";
+import { log } from "../log";
+import { RuntimeError } from "../runtime/errors";
+
+export interface RouteContext<P> {
+  req: Request;
+  params: P;
+  actor: Actor | null;
+}
+
+type Handler<P> = (ctx: RouteContext<P>) => Promise<Response>;
+
+/** Every API route goes through here: authentication, awaited params, and one error table. */
+export function route<P = Record<string, never>>(handler: Handler<P>, opts: { public?: boolean } = {}) {
+  return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const actor = opts.public ? null : await authenticate(req);
+      const params = context?.params ? await context.params : ({} as P);
+      return await handler({ req, params, actor });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
+  return Response.json(data, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+export function apiError(status: number, code: string, message: string, details?: unknown): Response {
+  return json({ error: details === undefined ? { code, message } : { code, message, details } }, status);
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) return apiError(err.status, err.code, err.message, err.details);
+  if (err instanceof z.ZodError) return apiError(422, "validation_failed", summarize(err), issuesOf(err));
+  if (err instanceof RuntimeError) {
+    if (err.kind === "unavailable") return apiError(503, "engine_unavailable", err.message);
+    if (err.kind === "not_found") return apiError(404, "not_found", err.message);
+    return apiError(502, "engine_error", err.message);
+  }
+  log.error({ err }, "unhandled error in API route");
+  return apiError(500, "internal", "Something went wrong inside Phleet; the server log has the details");
+}
+
+export function issuesOf(err: z.ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+function summarize(err: z.ZodError): string {
+  const parts = err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
+  return `Invalid request: ${parts.join("; ")}`;
+}
+
+/** The request body parsed as JSON and validated: 400 when it is not JSON, 422 when it does not fit. */
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    throw badRequest("The request body must be valid JSON");
+  }
+  return schema.parse(raw);
+}
+
+export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}

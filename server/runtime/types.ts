@@ -1,0 +1,118 @@
+/**
+ * The container runtime as the rest of Phleet sees it: domain types only, no dockerode.
+ * One Docker implementation lives in ./docker; tests of services may use a fake.
+ */
+
+export const CONTAINER_STATUSES = [
+  "created",
+  "starting", // running, health check not passed yet
+  "running", // running and healthy (or no health check)
+  "unhealthy",
+  "restarting",
+  "paused",
+  "stopped",
+  "dead",
+  "removing",
+  "missing", // no such container on the engine
+] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
+export type Labels = Record<string, string>;
+
+export interface FileSpec {
+  /** Absolute path inside the container. */
+  path: string;
+  content: string;
+  mode?: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  hostname: string;
+  image: string;
+  labels: Labels;
+  network: { name: string; ip: string; aliases?: string[] };
+  env?: string[];
+  cmd?: string[];
+  /** Ports published on the host; the balancer's port 80 is the environment's URL. */
+  publish?: { containerPort: number; hostIp: string; hostPort: number }[];
+  restartPolicy?: "no" | "on-failure" | "unless-stopped" | "always";
+  /** Written into the container before its first start (through the archive API). */
+  files?: FileSpec[];
+}
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  status: ContainerStatus;
+  running: boolean;
+  health: "starting" | "healthy" | "unhealthy" | null;
+  /** Address on each network the container is attached to, by network name. */
+  ips: Record<string, string>;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  restartCount: number;
+  error: string | null;
+  ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+}
+
+export interface NetworkSpec {
+  name: string;
+  subnet: string;
+  gateway: string;
+  labels: Labels;
+}
+
+export interface NetworkState {
+  id: string;
+  name: string;
+  labels: Labels;
+  subnets: string[];
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  user?: string;
+  env?: string[];
+  timeoutMs?: number;
+  stdin?: string;
+}
+
+export interface ImageBuildProgress {
+  (line: string): void;
+}
+
+export interface ContainerRuntime {
+  ping(): Promise<void>;
+
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkState>;
+  removeNetwork(name: string): Promise<void>;
+  listNetworks(labels?: Labels): Promise<NetworkState[]>;
+
+  /** Creates the container (files written, not started). Idempotent: an existing container with the same labels is adopted. */
+  createContainer(spec: ContainerSpec): Promise<ContainerState>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  killContainer(id: string, signal?: string): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerState | null>;
+  listContainers(labels: Labels): Promise<ContainerState[]>;
+
+  exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  writeFiles(id: string, files: FileSpec[]): Promise<void>;
+  /** The file's content, or null when it does not exist. */
+  readFile(id: string, path: string): Promise<string | null>;
+
+  imageLabels(ref: string): Promise<Labels | null>;
+  buildImage(contextTar: NodeJS.ReadableStream, tag: string, labels: Labels, onProgress?: ImageBuildProgress): Promise<void>;
+  removeImage(ref: string): Promise<void>;
+}
