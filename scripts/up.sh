@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# npm run up: installs what is missing, builds, migrates and starts Phleet in the foreground (Ctrl-C stops it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+export PORT="${PORT:-3000}"
+
+reset=""
+for arg in "$@"; do [ "$arg" = "--reset-credentials" ] && reset="--reset"; done
+
+if [ ! -x node_modules/.bin/next ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "Installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+step "Docker engine"
+bash scripts/engine.sh
+
+step "Node images"
+node_modules/.bin/tsx scripts/build-images.ts
+
+step "Database"
+bash scripts/prisma.sh generate >/dev/null
+bash scripts/prisma.sh migrate deploy | grep -Ev '^(Loaded|Prisma|Datasource|$)' || true
+
+step "Building the dashboard"
+node_modules/.bin/next build >/tmp/phleet-next-build.log 2>&1 || { tail -40 /tmp/phleet-next-build.log; exit 1; }
+echo "built (log: /tmp/phleet-next-build.log)"
+
+node_modules/.bin/tsx scripts/bootstrap.ts $reset
+
+step "Starting Phleet on port $PORT (Ctrl-C to stop)"
+exec node_modules/.bin/next start -p "$PORT"

@@ -1,0 +1,32 @@
+import { describe, expect, test } from "vitest";
+import { renderBalancerConf, renderSessionIni, sessionWiring } from "./render";
+
+describe("session wiring", () => {
+  test("memcached: host:port list, replicas = nodes - 1", () => {
+    expect(sessionWiring("memcached", ["10.0.0.11"])).toEqual({ saveHandler: "memcached", savePath: "10.0.0.11:11211" });
+    const ini = renderSessionIni("memcached", ["10.0.0.11", "10.0.0.12", "10.0.0.13"]);
+    expect(ini).toContain('session.save_path = "10.0.0.11:11211,10.0.0.12:11211,10.0.0.13:11211"');
+    expect(ini).toContain("session.save_handler = memcached");
+    expect(ini).toContain("memcached.sess_number_of_replicas = 2");
+    expect(ini).toContain("memcached.sess_locking = On");
+  });
+
+  test("redis: tcp:// URL with short timeouts, locking on", () => {
+    const ini = renderSessionIni("redis", ["10.0.0.11"]);
+    expect(ini).toContain("session.save_handler = redis");
+    expect(ini).toContain('session.save_path = "tcp://10.0.0.11:6379?timeout=1&read_timeout=2"');
+    expect(ini).toContain("redis.session.locking_enabled = 1");
+  });
+});
+
+describe("balancer nginx.conf", () => {
+  test("lists every app server with a short connect timeout and retries on the next one", () => {
+    const conf = renderBalancerConf([{ ip: "10.0.0.21", port: 80 }, { ip: "10.0.0.22", port: 80, down: true }]);
+    expect(conf).toContain("server 10.0.0.21:80 max_fails=1 fail_timeout=5s;");
+    expect(conf).toContain("server 10.0.0.22:80 max_fails=1 fail_timeout=5s down;");
+    expect(conf).toMatch(/proxy_connect_timeout 1s;/);
+    expect(conf).toMatch(/proxy_next_upstream error timeout http_502 http_503 http_504;/);
+    expect(conf).toMatch(/zone phleet_app/);
+    expect(conf).toMatch(/access_log \/dev\/stdout phleet;/);
+  });
+});

@@ -1,0 +1,88 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/** Starts the real built app (next start) on a free port with its own database and instance label. */
+
+export interface TestApp {
+  url: string;
+  env: Record<string, string>;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(__dirname, "..", "..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function migrate(env: Record<string, string>): void {
+  const r = spawnSync("bash", ["scripts/prisma.sh", "migrate", "deploy"], { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`prisma migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export async function startApp(extraEnv: Record<string, string>): Promise<TestApp> {
+  const distDir = process.env.PHLEET_DIST_DIR || ".next";
+  if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) throw new Error(`The app is not built in ${distDir}: run \`npx next build\` first (npm test does)`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-test-"));
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PHLEET_DATABASE_URL: `file:${path.join(dataDir, "phleet.db")}`,
+    PORT: String(port),
+    ...extraEnv,
+  };
+  migrate(env);
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logFile = path.join(dataDir, "server.log");
+  const out = fs.createWriteStream(logFile);
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}; log: ${logFile}`);
+    try {
+      const r = await fetch(`${url}/api/v1/openapi.json`);
+      if (r.status === 401 || r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the app did not answer within 60 s; log: ${logFile}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    url,
+    env,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill("SIGKILL");
+            r(undefined);
+          }, 10_000);
+          child.once("exit", () => {
+            clearTimeout(t);
+            r(undefined);
+          });
+        });
+      }
+      out.end();
+    },
+  };
+}
