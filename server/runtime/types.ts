@@ -90,6 +90,36 @@ export interface ImageBuildProgress {
   (line: string): void;
 }
 
+export interface LogLine {
+  stream: "stdout" | "stderr";
+  /** The engine's RFC 3339 timestamp with nanoseconds; strictly increasing per container, so a cursor. */
+  timestamp: string;
+  text: string;
+}
+
+export interface FollowLogsOptions {
+  /** Only lines after this engine timestamp (exclusive). */
+  after?: string;
+  /** Only lines of the last N seconds when no cursor is given. */
+  sinceSeconds?: number;
+  signal?: AbortSignal;
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+}
+
+export interface EngineEvent {
+  type: string; // container, network, ...
+  action: string; // start, die, kill, stop, health_status: healthy, ...
+  id: string;
+  labels: Labels;
+  time: number; // unix ms
+  exitCode?: number;
+}
+
 export interface ContainerRuntime {
   ping(): Promise<void>;
 
@@ -111,6 +141,13 @@ export interface ContainerRuntime {
   writeFiles(id: string, files: FileSpec[]): Promise<void>;
   /** The file's content, or null when it does not exist. */
   readFile(id: string, path: string): Promise<string | null>;
+
+  /** Streams the container's log until it stops, the stream ends or the signal aborts. */
+  followLogs(id: string, onLine: (line: LogLine) => void, options?: FollowLogsOptions): Promise<void>;
+  logsTail(id: string, lines: number): Promise<string>;
+  stats(id: string): Promise<ContainerStats | null>;
+  /** Streams engine events for resources with these labels until the signal aborts. */
+  watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void>;
 
   imageLabels(ref: string): Promise<Labels | null>;
   buildImage(contextTar: NodeJS.ReadableStream, tag: string, labels: Labels, onProgress?: ImageBuildProgress): Promise<void>;

@@ -2,6 +2,10 @@ import Docker from "dockerode";
 import { PassThrough } from "node:stream";
 import { RuntimeError } from "../errors";
 import type {
+  ContainerStats,
+  EngineEvent,
+  FollowLogsOptions,
+  LogLine,
   ContainerRuntime,
   ContainerSpec,
   ContainerState,
@@ -17,6 +21,7 @@ import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
 import { statusOf, toRuntimeError } from "./engine-errors";
 import { fromInspect, fromSummary } from "./state";
+import { pipeLogLines, toEngineSince } from "./streams";
 
 const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 
@@ -243,6 +248,114 @@ export class DockerRuntime implements ContainerRuntime {
       if (statusOf(err) === 404) return null;
       throw toRuntimeError(err, `read ${path} from ${id.slice(0, 12)}`);
     }
+  }
+
+  async followLogs(id: string, onLine: (line: LogLine) => void, options: FollowLogsOptions = {}): Promise<void> {
+    let raw: NodeJS.ReadableStream;
+    try {
+      const since = options.after
+        ? toEngineSince(options.after)
+        : options.sinceSeconds !== undefined
+          ? String(Math.floor(Date.now() / 1000) - options.sinceSeconds)
+          : undefined;
+      raw = (await this.docker.getContainer(id).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(since ? { since: since as unknown as number } : {}),
+      })) as unknown as NodeJS.ReadableStream;
+    } catch (err) {
+      throw toRuntimeError(err, `follow logs of ${id.slice(0, 12)}`);
+    }
+    const abort = () => (raw as unknown as { destroy?: () => void }).destroy?.();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    const after = options.after;
+    try {
+      // `since` has whole-line precision at best; the cursor check drops the line it points at.
+      await pipeLogLines(this.docker, raw, (line) => {
+        if (!after || line.timestamp > after) onLine(line);
+      });
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  async logsTail(id: string, lines: number): Promise<string> {
+    try {
+      const buf = (await this.docker.getContainer(id).logs({ follow: false, stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
+      // Non-TTY logs are framed: 8-byte headers before each chunk.
+      const parts: string[] = [];
+      for (let i = 0; i + 8 <= buf.length; ) {
+        const size = buf.readUInt32BE(i + 4);
+        parts.push(buf.subarray(i + 8, i + 8 + size).toString("utf8"));
+        i += 8 + size;
+      }
+      return parts.join("");
+    } catch (err) {
+      if (statusOf(err) === 404) return "";
+      throw toRuntimeError(err, `read logs of ${id.slice(0, 12)}`);
+    }
+  }
+
+  async stats(id: string): Promise<ContainerStats | null> {
+    try {
+      const s = (await this.docker.getContainer(id).stats({ stream: false })) as unknown as Docker.ContainerStats;
+      const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+      const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+      const cpus = s.cpu_stats?.online_cpus || s.cpu_stats?.cpu_usage?.percpu_usage?.length || 1;
+      const cpuPercent = sysDelta > 0 && cpuDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0;
+      const cache = (s.memory_stats?.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
+      return {
+        cpuPercent: Math.round(cpuPercent * 100) / 100,
+        memoryBytes: Math.max(0, (s.memory_stats?.usage ?? 0) - cache),
+        memoryLimitBytes: s.memory_stats?.limit ?? 0,
+      };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw toRuntimeError(err, `stats of ${id.slice(0, 12)}`);
+    }
+  }
+
+  async watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void> {
+    let raw: NodeJS.ReadableStream;
+    try {
+      raw = (await this.docker.getEvents({ filters: { label: labelFilter(labels) } })) as unknown as NodeJS.ReadableStream;
+    } catch (err) {
+      throw toRuntimeError(err, "watch engine events");
+    }
+    const abort = () => (raw as unknown as { destroy?: () => void }).destroy?.();
+    signal.addEventListener("abort", abort, { once: true });
+    let buf = "";
+    raw.on("data", (chunk: Buffer) => {
+      buf += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        try {
+          const e = JSON.parse(line) as { Type: string; Action: string; Actor: { ID: string; Attributes?: Record<string, string> }; timeNano?: number; time?: number };
+          const attrs = e.Actor?.Attributes ?? {};
+          onEvent({
+            type: e.Type,
+            action: e.Action,
+            id: e.Actor?.ID,
+            labels: attrs,
+            time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+            exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+          });
+        } catch {
+          /* a partial or foreign line */
+        }
+      }
+    });
+    await new Promise<void>((resolve) => {
+      raw.on("end", () => resolve());
+      raw.on("close", () => resolve());
+      raw.on("error", () => resolve());
+    });
+    signal.removeEventListener("abort", abort);
   }
 
   async imageLabels(ref: string): Promise<Labels | null> {

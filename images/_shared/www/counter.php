@@ -1,0 +1,41 @@
+<?php
+// JSON view of the shared session: {"node", "visits", "session_id", "value"}.
+// The session handler is not set here: Phleet writes session.save_handler/save_path
+// into conf.d/90-phleet-session.ini at deploy time.
+header('Content-Type: application/json');
+header('Cache-Control: no-store');
+
+$node = gethostname();
+
+// session_start() returns false when the store cannot be read, and throws an Error
+// when a new session id cannot be created (memcached handler, no cookie yet).
+try {
+    $started = @session_start();
+    $why = $started ? '' : (error_get_last()['message'] ?? 'unknown error');
+} catch (\Throwable $e) {
+    $started = false;
+    $why = $e->getMessage();
+}
+if (!$started) {
+    error_log('phleet: session_start failed: ' . $why);
+    http_response_code(503);
+    echo json_encode(['error' => 'session store unavailable', 'node' => $node]), "\n";
+    exit;
+}
+
+$_SESSION['visits'] = (int)($_SESSION['visits'] ?? 0) + 1;
+
+$new = $_POST['value'] ?? $_GET['value'] ?? null;
+if (is_string($new)) {
+    $_SESSION['value'] = $new;
+}
+
+$out = [
+    'node'       => $node,
+    'visits'     => $_SESSION['visits'],
+    'session_id' => session_id(),
+    'value'      => isset($_SESSION['value']) ? (string)$_SESSION['value'] : null,
+];
+session_write_close();
+
+echo json_encode($out, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
