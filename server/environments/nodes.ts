@@ -3,7 +3,7 @@ import { db } from "../db/client";
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
 import { RuntimeError } from "../runtime/errors";
-import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, sessionIniPath } from "./render";
+import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, sessionIniPath, UPSTREAM_CONF_PATH } from "./render";
 import { containerName, imageRef, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
@@ -25,7 +25,10 @@ export function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): FileSpec[]
   }
   if (node.role === "balancer") {
     const apps = all.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
-    return [{ path: BALANCER_CONF_PATH, content: renderBalancerConf(apps.map((a) => ({ ip: a.ip, port: 80 }))) }];
+    return [
+      { path: BALANCER_CONF_PATH, content: renderBalancerConf() },
+      { path: UPSTREAM_CONF_PATH, content: renderUpstreamConf(apps.map((a) => ({ ip: a.ip, port: 80 }))) },
+    ];
   }
   return [];
 }

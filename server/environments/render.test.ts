@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { renderBalancerConf, renderSessionIni, sessionWiring } from "./render";
+import { renderBalancerConf, renderSessionIni, renderUpstreamConf, sessionWiring } from "./render";
 
 describe("session wiring", () => {
   test("memcached: host:port list, replicas = nodes - 1", () => {
@@ -21,12 +21,14 @@ describe("session wiring", () => {
 
 describe("balancer nginx.conf", () => {
   test("lists every app server with a short connect timeout and retries on the next one", () => {
-    const conf = renderBalancerConf([{ ip: "10.0.0.21", port: 80 }, { ip: "10.0.0.22", port: 80, down: true }]);
-    expect(conf).toContain("server 10.0.0.21:80 max_fails=1 fail_timeout=5s;");
-    expect(conf).toContain("server 10.0.0.22:80 max_fails=1 fail_timeout=5s down;");
+    const upstream = renderUpstreamConf([{ ip: "10.0.0.21", port: 80 }, { ip: "10.0.0.22", port: 80, down: true }]);
+    expect(upstream).toContain("server 10.0.0.21:80 max_fails=1 fail_timeout=5s;");
+    expect(upstream).toContain("server 10.0.0.22:80 max_fails=1 fail_timeout=5s down;");
+    expect(upstream).toMatch(/zone phleet_app/);
+    const conf = renderBalancerConf();
+    expect(conf).toContain("include /etc/nginx/phleet-upstream.conf;");
     expect(conf).toMatch(/proxy_connect_timeout 1s;/);
     expect(conf).toMatch(/proxy_next_upstream error timeout http_502 http_503 http_504;/);
-    expect(conf).toMatch(/zone phleet_app/);
     expect(conf).toMatch(/access_log \/dev\/stdout phleet;/);
   });
 });

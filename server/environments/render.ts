@@ -62,15 +62,27 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
 export interface BalancerUpstream {
   ip: string;
   port: number;
+  /** Taken out of rotation (drained) while the node restarts or is removed. */
   down?: boolean;
 }
 
-/** The balancer's complete nginx.conf: upstream of every app server, JSON access log, fast failover. */
-export function renderBalancerConf(upstreams: BalancerUpstream[]): string {
+/** The upstream of every app server: Phleet-managed, rewritten when app servers come, go or restart. */
+export function renderUpstreamConf(upstreams: BalancerUpstream[]): string {
   const servers = upstreams
-    .map((u) => `        server ${u.ip}:${u.port} max_fails=1 fail_timeout=5s${u.down ? " down" : ""};`)
+    .map((u) => `    server ${u.ip}:${u.port} max_fails=1 fail_timeout=5s${u.down ? " down" : ""};`)
     .join("\n");
-  return `# Written by Phleet. The upstream lists every app server of the environment.
+  return `# Managed by Phleet: rewritten when app servers are added, removed or restarted.
+upstream phleet_app {
+    zone phleet_app 64k;
+${servers}
+    keepalive 32;
+}
+`;
+}
+
+/** The balancer's nginx.conf (the user may edit it): JSON access log, fast failover, the upstream included. */
+export function renderBalancerConf(): string {
+  return `# Written by Phleet; safe to edit in the config editor. The upstream lives in ${UPSTREAM_CONF_PATH}.
 worker_processes auto;
 pid /run/nginx.pid;
 error_log /dev/stderr warn;
@@ -90,11 +102,7 @@ http {
         '"us":"$upstream_status","urt":"$upstream_response_time","bytes":$body_bytes_sent}';
     access_log /dev/stdout phleet;
 
-    upstream phleet_app {
-        zone phleet_app 64k;
-${servers}
-        keepalive 32;
-    }
+    include ${UPSTREAM_CONF_PATH};
 
     server {
         listen 80 default_server;
@@ -129,5 +137,6 @@ ${servers}
 }
 
 export const BALANCER_CONF_PATH = "/etc/nginx/nginx.conf";
+export const UPSTREAM_CONF_PATH = "/etc/nginx/phleet-upstream.conf";
 export const sessionIniPath = (appType: string) =>
   appType === "apache-php" ? "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini" : "/etc/php/8.2/fpm/conf.d/90-phleet-session.ini";

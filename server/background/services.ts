@@ -1,0 +1,2 @@
+/** The background services of this build; each import registers itself with ./index. */
+export {};

@@ -1,0 +1,30 @@
+import { db } from "../db/client";
+import { RuntimeError } from "../runtime/errors";
+import type { ContainerRuntime } from "../runtime/types";
+import { renderUpstreamConf, UPSTREAM_CONF_PATH } from "./render";
+
+/**
+ * Rewrites the balancer's upstream from the database (every app server, minus the drained ones),
+ * checks it with `nginx -t` and reloads gracefully; on a failed check the previous file is put back.
+ */
+export async function syncBalancer(rt: ContainerRuntime, envId: string, opts: { drain?: string[] } = {}): Promise<void> {
+  const nodes = await db().node.findMany({ where: { environmentId: envId } });
+  const balancer = nodes.find((n) => n.role === "balancer");
+  if (!balancer?.containerId) throw new RuntimeError("the environment has no balancer container", "not_found");
+  const drain = new Set(opts.drain ?? []);
+  const apps = nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
+  // nginx refuses an upstream whose every server is down; keep at least one in rotation.
+  const upstreams = apps.map((a) => ({ ip: a.ip, port: 80, down: drain.has(a.id) }));
+  if (upstreams.length && upstreams.every((u) => u.down)) upstreams[0]!.down = false;
+  const next = renderUpstreamConf(upstreams);
+  const previous = await rt.readFile(balancer.containerId, UPSTREAM_CONF_PATH);
+  if (previous === next) return;
+  await rt.writeFiles(balancer.containerId, [{ path: UPSTREAM_CONF_PATH, content: next }]);
+  const check = await rt.exec(balancer.containerId, ["nginx", "-t", "-q"], { timeoutMs: 10_000 });
+  if (check.exitCode !== 0) {
+    if (previous !== null) await rt.writeFiles(balancer.containerId, [{ path: UPSTREAM_CONF_PATH, content: previous }]);
+    throw new RuntimeError(`the balancer refused the new upstream: ${check.stderr.trim()}`, "failed");
+  }
+  const reload = await rt.exec(balancer.containerId, ["nginx", "-s", "reload"], { timeoutMs: 10_000 });
+  if (reload.exitCode !== 0) throw new RuntimeError(`nginx reload failed: ${reload.stderr.trim()}`, "failed");
+}
