@@ -52,7 +52,7 @@ export function contextHash(name: string): string {
   return h.digest("hex").slice(0, 16);
 }
 
-function contextTar(name: string): NodeJS.ReadableStream {
+export function contextTar(name: string): NodeJS.ReadableStream {
   const p = pack();
   for (const f of contextFiles(name)) p.entry({ name: f.name, mode: f.mode }, fs.readFileSync(f.abs));
   p.finalize();

@@ -150,6 +150,12 @@ export interface ContainerRuntime {
   watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void>;
 
   imageLabels(ref: string): Promise<Labels | null>;
-  buildImage(contextTar: NodeJS.ReadableStream, tag: string, labels: Labels, onProgress?: ImageBuildProgress): Promise<void>;
+  buildImage(
+    contextTar: NodeJS.ReadableStream,
+    tag: string,
+    labels: Labels,
+    onProgress?: ImageBuildProgress,
+    options?: { noCache?: boolean },
+  ): Promise<void>;
   removeImage(ref: string): Promise<void>;
 }

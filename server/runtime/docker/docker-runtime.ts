@@ -368,9 +368,15 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async buildImage(contextTar: NodeJS.ReadableStream, tag: string, labels: Labels, onProgress?: ImageBuildProgress): Promise<void> {
+  async buildImage(
+    contextTar: NodeJS.ReadableStream,
+    tag: string,
+    labels: Labels,
+    onProgress?: ImageBuildProgress,
+    options: { noCache?: boolean } = {},
+  ): Promise<void> {
     try {
-      const stream = await this.docker.buildImage(contextTar, { t: tag, labels, rm: true, forcerm: true });
+      const stream = await this.docker.buildImage(contextTar, { t: tag, labels, rm: true, forcerm: true, nocache: options.noCache ?? false });
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(
           stream,
