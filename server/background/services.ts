@@ -1,2 +1,4 @@
 /** The background services of this build; each import registers itself with ./index. */
-export {};
+import "../environments/reconcile";
+import "../environments/heal";
+import "../stats/background";

@@ -133,3 +133,11 @@ export const EnvironmentList = z.object({ items: z.array(Environment) }).meta({ 
 export const NODE_ACTIONS = ["restart", "stop", "start"] as const;
 export const NodeAction = z.enum(NODE_ACTIONS, { error: `Action must be one of: ${NODE_ACTIONS.join(", ")}` });
 export type NodeAction = z.infer<typeof NodeAction>;
+
+export const ScaleEnvironmentInput = z
+  .object({
+    appServer: z.object({ count: countOf("App server", LIMITS.appServers.min, LIMITS.appServers.max) }).strict(),
+  })
+  .strict()
+  .meta({ id: "ScaleEnvironmentInput" });
+export type ScaleEnvironmentInput = z.infer<typeof ScaleEnvironmentInput>;

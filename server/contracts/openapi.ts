@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, NODE_ACTIONS } from "./environment";
+import { CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, NODE_ACTIONS, ScaleEnvironmentInput } from "./environment";
 import { ApiError } from "./errors";
 
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
@@ -19,7 +19,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -45,6 +45,11 @@ export function openApiDocument(serverUrl: string) {
         parameters: [idParam("id")],
         get: { summary: "One environment with its nodes and latest task", responses: { "200": envJson("The environment"), ...errorResponses(401, 404, 503) } },
         delete: { summary: "Delete an environment and everything it runs", responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 503) } },
+        patch: {
+          summary: "Scale the app server layer (new servers join once healthy; leaving ones are drained first)",
+          requestBody: { required: true, content: { "application/json": { schema: ref("ScaleEnvironmentInput") } } },
+          responses: { "202": envJson("Accepted: follow task.steps"), ...errorResponses(400, 401, 404, 409, 422, 503) },
+        },
       },
       ...Object.fromEntries(
         NODE_ACTIONS.map((action) => [
@@ -58,6 +63,9 @@ export function openApiDocument(serverUrl: string) {
           },
         ]),
       ),
+      "/api/v1/reconcile": {
+        post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
+      },
       "/api/v1/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
   };

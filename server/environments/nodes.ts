@@ -41,7 +41,8 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     image: imageRef(node.type),
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
-    restartPolicy: "unless-stopped",
+    // Memcached nodes are started again by Phleet (heal.ts), which refills them before they serve reads.
+    restartPolicy: node.role === "session" && node.type === "memcached" ? "no" : "unless-stopped",
     files: filesFor(env, node, all),
     publish:
       node.role === "balancer" && env.publishedPort

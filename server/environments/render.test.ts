@@ -32,3 +32,16 @@ describe("balancer nginx.conf", () => {
     expect(conf).toMatch(/access_log \/dev\/stdout phleet;/);
   });
 });
+
+describe("memcached rejoin", () => {
+  test("the joining node weighs 1 and the others 100; without a joiner the plain list is used", async () => {
+    const { memcachedSavePath, withSavePath } = await import("./render");
+    expect(memcachedSavePath(["10.0.0.11", "10.0.0.12"], "10.0.0.12")).toBe("10.0.0.11:11211:100,10.0.0.12:11211:1");
+    expect(memcachedSavePath(["10.0.0.11", "10.0.0.12"])).toBe("10.0.0.11:11211,10.0.0.12:11211");
+    const ini = renderSessionIni("memcached", ["10.0.0.11", "10.0.0.12"]).replace("session.gc_maxlifetime = 1440", "session.gc_maxlifetime = 99");
+    const next = withSavePath(ini, "10.0.0.11:11211:100,10.0.0.12:11211:1");
+    expect(next).toContain('session.save_path = "10.0.0.11:11211:100,10.0.0.12:11211:1"');
+    expect(next).toContain("session.gc_maxlifetime = 99"); // the user's own edit stays
+    expect(next.match(/session\.save_path/g)).toHaveLength(1);
+  });
+});

@@ -15,6 +15,21 @@ export function sessionWiring(type: SessionStoreType, storeIps: string[]): Sessi
   };
 }
 
+/**
+ * memcached save_path while one node rejoins: the others weigh 100, the joiner 1, which gives it no
+ * point on the ketama continuum (never a primary, so never read) while replicas are still written to it.
+ */
+export function memcachedSavePath(storeIps: string[], joiningIp?: string): string {
+  if (!joiningIp) return sessionWiring("memcached", storeIps).savePath;
+  return storeIps.map((ip) => `${ip}:11211:${ip === joiningIp ? 1 : 100}`).join(",");
+}
+
+/** Replaces only the session.save_path line, so other edits of the file are kept. */
+export function withSavePath(ini: string, savePath: string): string {
+  const line = `session.save_path = "${savePath}"`;
+  return /^\s*session\.save_path\s*=.*$/m.test(ini) ? ini.replace(/^\s*session\.save_path\s*=.*$/m, line) : `${ini.trimEnd()}\n${line}\n`;
+}
+
 /** conf.d/90-phleet-session.ini: the lines the classic guides have people type into php.ini by hand. */
 export function renderSessionIni(type: SessionStoreType, storeIps: string[]): string {
   const w = sessionWiring(type, storeIps);
@@ -40,6 +55,8 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
       "; Replication: every session is written to every session node, so one node can be lost.",
       "memcached.sess_binary_protocol = On",
       "memcached.sess_consistent_hash = On",
+      "; Weighted: a node that comes back empty rejoins with weight 1 (replica writes only, no reads) until refilled.",
+      "memcached.sess_consistent_hash_type = ketama_weighted",
       `memcached.sess_number_of_replicas = ${replicas}`,
       "memcached.sess_randomize_replica_read = Off",
       "memcached.sess_remove_failed_servers = On",

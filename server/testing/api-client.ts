@@ -1,3 +1,4 @@
+import http from "node:http";
 import { inject } from "vitest";
 import type { Environment, EnvironmentNode } from "../contracts/environment";
 
@@ -72,19 +73,29 @@ export class SessionClient {
     if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`test traffic goes only to loopback, not ${host}`);
   }
 
-  async get(path: string, timeoutMs = 5000): Promise<{ status: number; body: string; ms: number; headers: Headers }> {
+  /**
+   * One GET on a fresh connection (no keep-alive): an idle pooled connection that the balancer closes on
+   * a graceful reload would otherwise fail a request a browser retries transparently.
+   */
+  get(path: string, timeoutMs = 5000): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
     const started = performance.now();
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-      signal: AbortSignal.timeout(timeoutMs),
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${this.baseUrl}${path}`, { method: "GET", agent: false, headers: cookie ? { cookie } : {}, timeout: timeoutMs }, (res) => {
+        for (const c of res.headers["set-cookie"] ?? []) {
+          const [pair] = c.split(";");
+          const [k, ...v] = (pair ?? "").split("=");
+          if (k) this.cookies.set(k.trim(), v.join("="));
+        }
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started, headers: res.headers }));
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on("error", reject);
+      req.end();
     });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = (pair ?? "").split("=");
-      if (k) this.cookies.set(k.trim(), v.join("="));
-    }
-    const body = await res.text();
-    return { status: res.status, body, ms: performance.now() - started, headers: res.headers };
   }
 
   async counter(): Promise<{ status: number; reply: CounterReply | null; ms: number; body: string }> {

@@ -13,14 +13,16 @@ declare module "vitest" {
   }
 }
 
-export const TEST_INSTANCE = "it";
+// PHLEET_TEST_INSTANCE lets two engineers run integration tests on one engine without sweeping each other's containers.
+export const TEST_INSTANCE = process.env.PHLEET_TEST_INSTANCE ?? "it";
+const SUBNET_POOL = TEST_INSTANCE === "it" ? "10.214.0.0/16" : "10.216.0.0/16";
 let app: TestApp | undefined;
 
 export async function setup(project: TestProject) {
   const swept = await sweepInstance(TEST_INSTANCE);
-  if (swept.containers || swept.networks) console.log(`[it] removed ${swept.containers} containers, ${swept.networks} networks left by an earlier run`);
+  if (swept.containers || swept.networks) console.log(`[${TEST_INSTANCE}] removed ${swept.containers} containers, ${swept.networks} networks left by an earlier run`);
   const token = `it_${crypto.randomBytes(16).toString("hex")}`;
-  app = await startApp({ PHLEET_INSTANCE: TEST_INSTANCE, PHLEET_API_TOKEN: token, PHLEET_ADMIN_PASSWORD: "integration-pass", PHLEET_SUBNET_POOL: "10.214.0.0/16" });
+  app = await startApp({ PHLEET_INSTANCE: TEST_INSTANCE, PHLEET_API_TOKEN: token, PHLEET_ADMIN_PASSWORD: "integration-pass", PHLEET_SUBNET_POOL: SUBNET_POOL });
   project.provide("phleetUrl", app.url);
   project.provide("phleetToken", token);
   project.provide("phleetInstance", TEST_INSTANCE);

@@ -1,0 +1,7 @@
+import { reconcile } from "@/server/environments/reconcile";
+import { json, route } from "@/server/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** Runs reconciliation now (it also runs at start and every 20 s) and reports what it changed. */
+export const POST = route(async () => json(await reconcile()));

@@ -1,0 +1,118 @@
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Environment } from "../contracts/environment";
+import { api } from "../testing/api-client";
+import { sleep, startLoad, until } from "../testing/load";
+
+/** Issue 6's fault suite on {apache-php x2, memcached x2, nginx}: each fault under a bounded session load. */
+describe("high availability with replicated memcached sessions", () => {
+  const client = api();
+  const docker = new Docker();
+  let env: Environment;
+
+  const state = async (containerId: string) => (await docker.getContainer(containerId).inspect()).State;
+  const refresh = async () => (env = (await client.get(env.id)).json);
+
+  beforeAll(async () => {
+    const r = await client.create({ name: "it-ha-mc", appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 2 } });
+    expect(r.status).toBe(202);
+    env = await client.waitSettled(r.json.id);
+    expect(env.status, env.error ?? "").toBe("running");
+    expect(env.session.savePath.split(",")).toHaveLength(2);
+  });
+
+  afterAll(async () => {
+    if (!env) return;
+    await client.call("DELETE", `/api/v1/environments/${env.id}`);
+    await client.waitGone(env.id);
+  });
+
+  test("engine kill -9 of an app server: no failed GET, no counter reset; Phleet starts it again", async () => {
+    const load = startLoad(env.url!, { sessions: 6, maxMs: 60_000 });
+    await sleep(2000);
+    const victim = env.nodes.find((n) => n.role === "app")!;
+    await docker.getContainer(victim.containerId!).kill({ signal: "SIGKILL" });
+    await sleep(4000);
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.resets).toBe(0);
+    expect(report.ok).toBeGreaterThan(50);
+    await until("the killed app server runs and is healthy again", async () => (await state(victim.containerId!)).Health?.Status === "healthy", 60_000);
+  });
+
+  test("one of two memcached nodes killed, then back empty: no failure, no reset, no stale counter", async () => {
+    const load = startLoad(env.url!, { sessions: 6, maxMs: 90_000 });
+    await sleep(2000);
+    const store = env.nodes.find((n) => n.role === "session")!;
+    await docker.getContainer(store.containerId!).kill({ signal: "SIGKILL" });
+    // Self-healing brings it back empty; the load keeps running through its return.
+    await until("the killed memcached node is healthy again", async () => (await state(store.containerId!)).Health?.Status === "healthy", 60_000);
+    await sleep(5000);
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.resets).toBe(0);
+    expect(report.stale).toBe(0);
+  });
+
+  test("10 parallel requests on one session: the counter ends exactly 10 higher", async () => {
+    const load = startLoad(env.url!, { sessions: 1, maxRequests: 1 });
+    await load.done();
+    const session = load.sessions[0]!;
+    const before = load.lastVisits[0]!;
+    const replies = await Promise.all(Array.from({ length: 10 }, () => session.counter()));
+    expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const after = await session.counter();
+    expect(after.reply!.visits).toBe(before + 11);
+  });
+
+  test("scaling 2 -> 4 -> 2 under load: no failed request", async () => {
+    const load = startLoad(env.url!, { sessions: 6, maxMs: 150_000 });
+    await sleep(1000);
+    for (const count of [4, 2]) {
+      const r = await client.call("PATCH", `/api/v1/environments/${env.id}`, { appServer: { count } });
+      expect(r.status).toBe(202);
+      await until(`scaled to ${count}`, async () => {
+        await refresh();
+        return env.task?.kind === "environment.scale" && env.task.status !== "running" && env.task.status !== "pending";
+      }, 120_000);
+      expect(env.task?.status, env.task?.error ?? "").toBe("succeeded");
+      expect(env.nodes.filter((n) => n.role === "app")).toHaveLength(count);
+      await sleep(2000);
+    }
+    const report = await load.stop();
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.resets).toBe(0);
+    expect(Object.keys(report.nodes).length).toBeGreaterThanOrEqual(3); // the new servers took traffic
+    const leftovers = await docker.listContainers({ all: true, filters: { label: [`phleet.environment=${env.id}`, "phleet.role=app"] } });
+    expect(leftovers).toHaveLength(2);
+  });
+
+  test("an app server cut off from its session store answers 503 and its requests succeed elsewhere", async () => {
+    await refresh();
+    const app = env.nodes.find((n) => n.role === "app")!;
+    const iniPath = "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini";
+    const exec = async (cmd: string[]) => {
+      const e = await docker.getContainer(app.containerId!).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const stream = await e.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      await new Promise((r) => stream.on("end", r));
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    // Cut the node off: its session store addresses now lead nowhere (a closed port), then reload PHP.
+    await exec(["sh", "-c", `cp ${iniPath} /tmp/session.ini.bak && sed -i 's/:11211/:11299/g' ${iniPath} && apache2ctl graceful`]);
+    await sleep(1500);
+    const direct = await exec(["php", "-r", `$c=stream_context_create(["http"=>["ignore_errors"=>true]]); $b=file_get_contents("http://127.0.0.1/counter.php", false, $c); echo $http_response_header[0], "\\n", $b;`]);
+    expect(direct).toMatch(/503/);
+    expect(direct).toMatch(/session store unavailable/);
+    const load = startLoad(env.url!, { sessions: 4, maxRequests: 60 });
+    const report = await load.done();
+    await exec(["sh", "-c", `cp /tmp/session.ini.bak ${iniPath} && apache2ctl graceful`]);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(60);
+    expect(report.nodes[app.hostname] ?? 0).toBe(0);
+  });
+});

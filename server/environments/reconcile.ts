@@ -1,0 +1,132 @@
+import { registerBackground } from "../background";
+import { config } from "../config";
+import { db } from "../db/client";
+import { log } from "../log";
+import { runtime } from "../runtime";
+import { LABEL } from "../runtime/labels";
+import type { ContainerRuntime } from "../runtime/types";
+import { createTask, isTaskRunning, runTask } from "../tasks/runner";
+import { syncBalancer } from "./balancer";
+import { healNode } from "./heal";
+import { createNodeContainer, waitHealthy } from "./nodes";
+import { CREATE_STEPS, DELETE_STEPS, markFailed, provision, removeEnvironmentResources } from "./provision";
+
+/**
+ * Compares the database with the containers that carry this installation's labels: finishes or
+ * fails what a crash interrupted, adopts what matches, removes orphans, brings back missing nodes.
+ */
+
+export interface ReconcileReport {
+  interruptedTasks: string[];
+  resumed: string[];
+  removedContainers: string[];
+  removedNetworks: string[];
+  adopted: string[];
+  recreated: string[];
+  started: string[];
+}
+
+const INTERRUPTED = "Interrupted: the control plane stopped while this task ran";
+
+export async function reconcile(rt: ContainerRuntime = runtime()): Promise<ReconcileReport> {
+  const cfg = config();
+  const report: ReconcileReport = { interruptedTasks: [], resumed: [], removedContainers: [], removedNetworks: [], adopted: [], recreated: [], started: [] };
+
+  // 1. Tasks recorded as under way that no code in this process is running: a crash cut them off.
+  const open = await db().task.findMany({ where: { status: { in: ["pending", "running"] } }, include: { environment: true } });
+  for (const t of open.filter((t) => !isTaskRunning(t.id))) {
+    report.interruptedTasks.push(t.id);
+    await db().task.update({ where: { id: t.id }, data: { status: "failed", error: INTERRUPTED, finishedAt: new Date() } });
+    await db().taskStep.updateMany({ where: { taskId: t.id, status: "running" }, data: { status: "failed", message: INTERRUPTED, finishedAt: new Date() } });
+    await db().taskStep.updateMany({ where: { taskId: t.id, status: "pending" }, data: { status: "skipped" } });
+    const env = t.environment;
+    if (!env) continue;
+    if (env.status === "creating") {
+      // Provisioning is idempotent (containers are adopted by name and node label): run it again.
+      const task = await createTask("environment.create", env.id, CREATE_STEPS);
+      void runTask(task.id, (ctx) => provision(rt, ctx, env.id), (message) => markFailed(rt, env.id, message));
+      report.resumed.push(env.id);
+    } else if (env.status === "deleting") {
+      const task = await createTask("environment.delete", env.id, DELETE_STEPS);
+      void runTask(task.id, async (ctx) => {
+        await ctx.step("containers", (progress) => removeEnvironmentResources(rt, env.id, progress));
+        await ctx.step("network", async () => undefined);
+        await ctx.step("record", async () => {
+          await db().environment.delete({ where: { id: env.id } });
+        });
+      });
+      report.resumed.push(env.id);
+    }
+  }
+
+  // 2. Orphans: labelled containers and networks the database does not know.
+  const envs = await db().environment.findMany({ include: { nodes: true, tasks: { where: { status: { in: ["pending", "running"] } } } } });
+  const envIds = new Set(envs.map((e) => e.id));
+  const nodeIds = new Set(envs.flatMap((e) => e.nodes.map((n) => n.id)));
+  const containers = await rt.listContainers({ [LABEL.instance]: cfg.PHLEET_INSTANCE });
+  for (const c of containers) {
+    const envId = c.labels[LABEL.environment];
+    const nodeId = c.labels[LABEL.node];
+    if (!envId || !envIds.has(envId) || !nodeId || !nodeIds.has(nodeId)) {
+      await rt.removeContainer(c.id);
+      report.removedContainers.push(c.name);
+    }
+  }
+  for (const n of await rt.listNetworks({ [LABEL.instance]: cfg.PHLEET_INSTANCE })) {
+    const envId = n.labels[LABEL.environment];
+    if (!envId || !envIds.has(envId)) {
+      await rt.removeNetwork(n.id);
+      report.removedNetworks.push(n.name);
+    }
+  }
+
+  // 3. Running environments: adopt matching containers, recreate missing ones, start stopped ones.
+  const live = new Map(containers.filter((c) => c.labels[LABEL.node]).map((c) => [c.labels[LABEL.node]!, c]));
+  for (const env of envs.filter((e) => e.status === "running" && !e.tasks.some((t) => isTaskRunning(t.id)))) {
+    let appsChanged = false;
+    for (const node of env.nodes) {
+      const c = live.get(node.id);
+      if (c && c.id !== node.containerId) {
+        await db().node.update({ where: { id: node.id }, data: { containerId: c.id } });
+        report.adopted.push(node.hostname);
+      }
+      if (node.desiredState !== "running") continue;
+      if (!c) {
+        const state = await createNodeContainer(rt, env, node, env.nodes);
+        await rt.startContainer(state.id);
+        await waitHealthy(rt, state.id, 60_000).catch((err) => log.warn({ node: node.hostname, err: (err as Error).message }, "recreated node is not healthy yet"));
+        report.recreated.push(node.hostname);
+        appsChanged ||= node.role === "app";
+      } else if (!c.running && c.status !== "restarting" && (await healNode(rt, node.id, "found stopped by reconciliation"))) {
+        report.started.push(node.hostname);
+      }
+    }
+    if (appsChanged) await syncBalancer(rt, env.id).catch(() => undefined);
+  }
+  return report;
+}
+
+function summary(r: ReconcileReport): string {
+  return Object.entries(r)
+    .filter(([, v]) => (v as string[]).length)
+    .map(([k, v]) => `${k}: ${(v as string[]).join(", ")}`)
+    .join("; ");
+}
+
+async function loop(rt: ContainerRuntime) {
+  for (let first = true; ; first = false) {
+    try {
+      const r = await reconcile(rt);
+      const s = summary(r);
+      if (s) log.info({ report: r }, `reconciled: ${s}`);
+      else if (first) log.info("reconciled: database and engine agree");
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "reconciliation failed; retrying");
+    }
+    await new Promise((res) => setTimeout(res, 20_000));
+  }
+}
+
+registerBackground("reconcile", () => {
+  void loop(runtime());
+});

@@ -1,0 +1,82 @@
+import { db } from "../db/client";
+import { log } from "../log";
+import { RuntimeError } from "../runtime/errors";
+import type { ContainerRuntime } from "../runtime/types";
+import { memcachedSavePath, sessionIniPath, withSavePath } from "./render";
+import { waitHealthy } from "./nodes";
+
+/**
+ * Re-admitting a memcached session node that comes back empty, without serving an empty or stale session:
+ * 1. every app server lists it with weight 1 (no reads from it, replica writes still go to it), reloaded
+ *    gracefully; 2. it is started; 3. every session on a surviving node is copied to it with `add`, which
+ *    never overwrites a newer replica write; 4. it gets its normal weight back.
+ */
+
+const RELOAD: Record<string, string[]> = {
+  "apache-php": ["apache2ctl", "graceful"],
+  "nginx-php": ["sh", "-c", "kill -USR2 \"$(cat /run/php/php8.2-fpm.pid)\""],
+};
+
+async function setAppSavePath(rt: ContainerRuntime, envId: string, joiningIp?: string) {
+  const nodes = await db().node.findMany({ where: { environmentId: envId } });
+  const storeIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
+  const savePath = memcachedSavePath(storeIps, joiningIp);
+  for (const app of nodes.filter((n) => n.role === "app" && n.containerId)) {
+    const path = sessionIniPath(app.type);
+    const current = await rt.readFile(app.containerId!, path);
+    if (current === null) continue;
+    const next = withSavePath(current, savePath);
+    if (next !== current) await rt.writeFiles(app.containerId!, [{ path, content: next }]);
+    const r = await rt.exec(app.containerId!, RELOAD[app.type] ?? ["true"], { timeoutMs: 15_000 });
+    if (r.exitCode !== 0) log.warn({ node: app.hostname, err: r.stderr.trim() }, "PHP reload after a save_path change failed");
+  }
+}
+
+/** PHP run inside an app server: lists the survivor's keys (lru_crawler metadump) and adds each to the joiner. */
+const COPY_SCRIPT = String.raw`
+[$_, $from, $to] = $argv;
+$src = new Memcached(); $src->addServer($from, 11211); $src->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
+$dst = new Memcached(); $dst->addServer($to, 11211); $dst->setOption(Memcached::OPT_BINARY_PROTOCOL, true);
+$dst->setOption(Memcached::OPT_COMPRESSION, false);
+$s = @fsockopen($from, 11211, $errno, $errstr, 2);
+if (!$s) { fwrite(STDERR, "cannot reach $from: $errstr\n"); exit(1); }
+fwrite($s, "lru_crawler metadump all\r\n");
+$keys = [];
+while (($line = fgets($s)) !== false) {
+  $line = rtrim($line);
+  if ($line === "END" || str_starts_with($line, "ERROR") || str_starts_with($line, "BUSY")) break;
+  if (preg_match('/^key=(\S+) exp=(-?\d+)/', $line, $m)) $keys[urldecode($m[1])] = (int)$m[2];
+}
+fclose($s);
+$copied = 0; $kept = 0; $now = time();
+foreach ($keys as $key => $exp) {
+  if (str_contains($key, "lock.")) continue;
+  $value = $src->get($key);
+  if ($src->getResultCode() !== Memcached::RES_SUCCESS) continue;
+  $ttl = $exp <= 0 ? 0 : max(1, $exp - $now);
+  if ($dst->add($key, $value, $ttl)) $copied++; else $kept++;
+}
+echo json_encode(["keys" => count($keys), "copied" => $copied, "newer" => $kept]);
+`;
+
+export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string): Promise<{ copied: number; newer: number }> {
+  const node = await db().node.findUnique({ where: { id: nodeId } });
+  if (!node?.containerId) throw new RuntimeError("no such session node", "not_found");
+  const envId = node.environmentId;
+  await setAppSavePath(rt, envId, node.ip);
+  await rt.startContainer(node.containerId);
+  await waitHealthy(rt, node.containerId, 60_000);
+
+  const nodes = await db().node.findMany({ where: { environmentId: envId } });
+  const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
+  const app = nodes.find((n) => n.role === "app" && n.containerId);
+  let result = { copied: 0, newer: 0 };
+  if (survivor && app?.containerId) {
+    const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, survivor.ip, node.ip], { timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new RuntimeError(`copying sessions to ${node.hostname} failed: ${r.stderr.trim() || r.stdout.trim()}`, "failed");
+    result = JSON.parse(r.stdout) as typeof result;
+  }
+  await setAppSavePath(rt, envId);
+  log.info({ node: node.hostname, ...result }, "session node re-admitted after a refill");
+  return result;
+}
