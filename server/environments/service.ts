@@ -36,7 +36,10 @@ export async function getEnvironment(id: string, rt: ContainerRuntime = runtime(
   const cfg = config();
   const env = await db().environment.findUnique({ where: { id }, include: includeAll });
   if (!env) throw notFound("Environment", id);
-  const live = liveByNode(await rt.listContainers({ [LABEL.environment]: id }));
+  // One environment: inspect each container for the full state (start time, restart count, health).
+  const listed = await rt.listContainers({ [LABEL.environment]: id });
+  const inspected = await Promise.all(listed.map(async (c) => (await rt.inspectContainer(c.id)) ?? c));
+  const live = liveByNode(inspected);
   return environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
 }
 

@@ -1,0 +1,84 @@
+"use client";
+
+import { Trash2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useDeleteEnvironment } from "@/components/data/environments";
+import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogTrigger } from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import type { Environment } from "@/server/contracts/environment";
+
+/** Deleting removes every container: the name must be typed to confirm. */
+export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState("");
+  const del = useDeleteEnvironment();
+  const matches = typed === env.name;
+
+  return (
+    <AlertDialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) {
+          setTyped("");
+          del.reset();
+        }
+      }}
+    >
+      <AlertDialogTrigger asChild>
+        <Button variant="danger-outline" disabled={env.status === "deleting"}>
+          <Trash2 aria-hidden />
+          Delete
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent
+        title={`Delete ${env.name}?`}
+        description={`This removes all ${env.nodes.length} containers of ${env.name}, its network and the sessions stored in it. It cannot be undone.`}
+        footer={
+          <>
+            <AlertDialogCancel asChild>
+              <Button variant="secondary">Cancel</Button>
+            </AlertDialogCancel>
+            <Button
+              variant="danger"
+              disabled={!matches}
+              pending={del.isPending}
+              onClick={() =>
+                del.mutate(env.id, {
+                  onSuccess: () => {
+                    setOpen(false);
+                    router.push("/");
+                  },
+                })
+              }
+            >
+              {del.isPending ? null : <Trash2 aria-hidden />}
+              Delete environment
+            </Button>
+          </>
+        }
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (matches && !del.isPending) del.mutate(env.id, { onSuccess: () => router.push("/") });
+          }}
+          className="flex flex-col gap-1.5"
+        >
+          <label htmlFor="confirm-name" className="text-sm">
+            Type <strong className="font-mono font-semibold">{env.name}</strong> to confirm
+          </label>
+          <Input id="confirm-name" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          {del.isError ? (
+            <p role="alert" className="text-sm text-danger">
+              {del.error.message}
+            </p>
+          ) : null}
+        </form>
+      </AlertDialogContent>
+    </AlertDialog>
+  );
+}

@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import path from "node:path";
+import { test as base, expect, type Page } from "@playwright/test";
+import { E2E_ADMIN_PASSWORD } from "./constants";
+
+const SHOTS = path.join(__dirname, ".screenshots");
+
+/**
+ * Every test's dashboard page is watched: a request to any origin but the dashboard's own fails
+ * the test (no fonts, analytics or CDNs; the API token never leaves the server).
+ */
+export const test = base.extend<{ foreignRequests: string[] }>({
+  foreignRequests: [
+    async ({ page, baseURL }, use) => {
+      const own = new URL(baseURL!).origin;
+      const foreign: string[] = [];
+      page.on("request", (req) => {
+        const url = req.url();
+        if (url.startsWith("data:") || url.startsWith("blob:")) return;
+        if (new URL(url).origin !== own) foreign.push(url);
+      });
+      await use(foreign);
+      expect(foreign, "requests to hosts other than the dashboard").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+export async function signIn(page: Page, next = "/") {
+  await page.goto(next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Admin password").fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+/** Full-page screenshots at 1280 and 390 px wide (and dark at 1280 when asked) into e2e/.screenshots. */
+export async function shoot(page: Page, name: string, opts: { dark?: boolean; fullPage?: boolean } = {}) {
+  const fullPage = opts.fullPage ?? true;
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const original = page.viewportSize() ?? { width: 1280, height: 800 };
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage, animations: "disabled" });
+  }
+  if (opts.dark) {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-1280-dark.png`), fullPage, animations: "disabled" });
+    await page.emulateMedia({ colorScheme: "light" });
+  }
+  await page.setViewportSize(original);
+}

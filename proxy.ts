@@ -1,0 +1,28 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Kept free of server/ imports: the proxy runs before rendering and must stay small.
+const SESSION_COOKIE = "phleet_session";
+const PATH_HEADER = "x-phleet-path";
+
+/**
+ * Pages behind sign-in: without a session cookie, go to /sign-in and come back after. The page
+ * itself checks that the cookie is a live session (server/auth/page-session.ts); the proxy only
+ * saves a render and passes on the requested path for that check.
+ */
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (pathname === "/sign-in") return NextResponse.next();
+  if (!request.cookies.get(SESSION_COOKIE)?.value) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/sign-in";
+    url.search = pathname === "/" && !search ? "" : `?next=${encodeURIComponent(pathname + search)}`;
+    return NextResponse.redirect(url);
+  }
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, pathname + search);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  matcher: ["/((?!api/|_next/|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
+};
