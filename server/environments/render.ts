@@ -45,9 +45,10 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
     const replicas = Math.max(0, storeIps.length - 1);
     lines.push(
       "",
-      "; Locking: a lock left by a crashed request expires and is waited out, not reported as an error.",
+      "; Locking: a lock left by a crashed request expires after 10 s and is waited out, not reported as an error",
+      "; (a request running longer than that no longer holds its session exclusively).",
       "memcached.sess_locking = On",
-      "memcached.sess_lock_expire = 30",
+      "memcached.sess_lock_expire = 10",
       "memcached.sess_lock_wait_min = 50",
       "memcached.sess_lock_wait_max = 200",
       "memcached.sess_lock_retries = 300",
@@ -68,7 +69,7 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
       "",
       "; Locking and timeouts: a stuck lock expires; a dead store fails fast so the balancer retries elsewhere.",
       "redis.session.locking_enabled = 1",
-      "redis.session.lock_expire = 30",
+      "redis.session.lock_expire = 10",
       "redis.session.lock_wait_time = 20000",
       "redis.session.lock_retries = 1500",
     );

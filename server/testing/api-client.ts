@@ -77,7 +77,7 @@ export class SessionClient {
    * One GET on a fresh connection (no keep-alive): an idle pooled connection that the balancer closes on
    * a graceful reload would otherwise fail a request a browser retries transparently.
    */
-  get(path: string, timeoutMs = 5000): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
+  get(path: string, timeoutMs = 15_000): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
     const started = performance.now();
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     return new Promise((resolve, reject) => {

@@ -11,6 +11,8 @@ export interface TestApp {
   env: Record<string, string>;
   dataDir: string;
   stop(): Promise<void>;
+  /** kill -9: the control plane dies with whatever it was doing. */
+  kill(): Promise<void>;
 }
 
 const root = path.resolve(__dirname, "..", "..");
@@ -31,10 +33,10 @@ export function migrate(env: Record<string, string>): void {
   if (r.status !== 0) throw new Error(`prisma migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export async function startApp(extraEnv: Record<string, string>): Promise<TestApp> {
+export async function startApp(extraEnv: Record<string, string>, opts: { dataDir?: string } = {}): Promise<TestApp> {
   const distDir = process.env.PHLEET_DIST_DIR || ".next";
   if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) throw new Error(`The app is not built in ${distDir}: run \`npx next build\` first (npm test does)`);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-test-"));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "phleet-test-"));
   const port = await freePort();
   const env: Record<string, string> = {
     PHLEET_DATABASE_URL: `file:${path.join(dataDir, "phleet.db")}`,
@@ -48,7 +50,7 @@ export async function startApp(extraEnv: Record<string, string>): Promise<TestAp
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logFile = path.join(dataDir, "server.log");
-  const out = fs.createWriteStream(logFile);
+  const out = fs.createWriteStream(logFile, { flags: "a" });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const url = `http://127.0.0.1:${port}`;
@@ -81,6 +83,14 @@ export async function startApp(extraEnv: Record<string, string>): Promise<TestAp
             r(undefined);
           });
         });
+      }
+      out.end();
+    },
+    async kill() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGKILL");
+        await exited;
       }
       out.end();
     },
