@@ -7,7 +7,9 @@ phase() { printf '\n==> %s\n' "$*"; PHASE_START=$(date +%s); }
 done_phase() { echo "    ($(( $(date +%s) - PHASE_START )) s)"; }
 
 if [ ! -x node_modules/.bin/next ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  phase "Installing npm packages"; npm ci --no-audit --no-fund; done_phase
+  phase "Installing npm packages"; # npm install, not npm ci: npm 11 writes a lock without other platforms' optional packages, then
+  # refuses it in npm ci; install follows the same lock and leaves it unchanged.
+  npm install --no-audit --no-fund; done_phase
 fi
 bash scripts/prisma.sh generate >/dev/null
 

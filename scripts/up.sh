@@ -10,7 +10,9 @@ for arg in "$@"; do [ "$arg" = "--reset-credentials" ] && reset="--reset"; done
 
 if [ ! -x node_modules/.bin/next ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "Installing npm packages"
-  npm ci --no-audit --no-fund
+  # npm install, not npm ci: npm 11 writes a lock without other platforms' optional packages, then
+  # refuses it in npm ci; install follows the same lock and leaves it unchanged.
+  npm install --no-audit --no-fund
 fi
 
 step "Docker engine"

@@ -1,0 +1,294 @@
+/**
+ * What statistics collection costs the control plane: its CPU time and memory (RSS) while the
+ * balancer of a 2-app-node environment serves a fixed load, with collection on, then the same with
+ * PHLEET_STATS=off (two app servers, one after the other), printed as a ratio. Also the collection
+ * latency: how long after the last answer the stats API shows every request.
+ *
+ * The app must be built (PHLEET_DIST_DIR or .next) and the node images present (npm run images).
+ * Load goes only to 127.0.0.1 (the balancer's published port). Call benchStats() from scripts/bench.ts,
+ * or run this file directly: npx tsx scripts/bench-stats.ts
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort, migrate } from "../server/testing/app-server";
+import { sweepInstance } from "../server/testing/sweep";
+
+const root = path.resolve(__dirname, "..");
+const INSTANCE = "bench-stats";
+const POOL = "10.219.0.0/16";
+const REQUESTS = 3000;
+const CONCURRENCY = 16;
+const SESSIONS = 16;
+const TAIL_MS = 3000;
+const CLK_TCK = 100; // USER_HZ on Linux
+
+export interface StatsModeFigures {
+  mode: "on" | "off";
+  requests: number;
+  ok: number;
+  loadMs: number;
+  /** Control-plane CPU time (user + system, all its processes) from the start of the load to TAIL_MS after its end. */
+  cpuMs: number;
+  cpuMsPerThousandRequests: number;
+  rssBeforeMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+  /** Only with collection on: ms from the last answer to the stats API showing every request. */
+  collectionLatencyMs: number | null;
+}
+
+export interface StatsBenchFigures {
+  requests: number;
+  concurrency: number;
+  on: StatsModeFigures;
+  off: StatsModeFigures;
+  cpuRatio: number;
+  rssPeakRatio: number;
+}
+
+const log = (m: string) => console.log(`[bench-stats] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** utime + stime (clock ticks) and RSS of a process and all its descendants, from /proc. */
+function treeUsage(rootPid: number): { ticks: number; rssBytes: number } {
+  const stats = new Map<number, { ppid: number; ticks: number; rss: number }>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), rss: Number(f[21]) * 4096 });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const inTree = new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, s] of stats) {
+      if (!inTree.has(pid) && inTree.has(s.ppid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  let rssBytes = 0;
+  for (const pid of inTree) {
+    const s = stats.get(pid);
+    if (!s) continue;
+    ticks += s.ticks;
+    rssBytes += s.rss;
+  }
+  return { ticks, rssBytes };
+}
+
+interface Server {
+  url: string;
+  token: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(statsMode: "on" | "off"): Promise<Server> {
+  const dist = process.env.PHLEET_DIST_DIR || ".next";
+  if (!fs.existsSync(path.join(root, dist, "BUILD_ID"))) throw new Error(`The app is not built in ${dist}: run \`npx next build\` first`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-bench-stats-"));
+  const port = await freePort();
+  const token = `benchstats_${Date.now()}_${statsMode}_token`;
+  const env: Record<string, string> = {
+    PHLEET_DATABASE_URL: `file:${path.join(dataDir, "phleet.db")}`,
+    PORT: String(port),
+    PHLEET_INSTANCE: INSTANCE,
+    PHLEET_SUBNET_POOL: POOL,
+    PHLEET_API_TOKEN: token,
+    PHLEET_STATS: statsMode,
+    PHLEET_LOG_LEVEL: "warn",
+  };
+  migrate(env);
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out = fs.createWriteStream(path.join(dataDir, "server.log"));
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}; log: ${dataDir}/server.log`);
+    try {
+      const r = await fetch(`${url}/api/v1/openapi.json`);
+      if (r.status === 401 || r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`the app did not answer within 60 s; log: ${dataDir}/server.log`);
+    await sleep(300);
+  }
+  return {
+    url,
+    token,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((r) => {
+        const t = setTimeout(() => (child.kill("SIGKILL"), r(undefined)), 10_000);
+        child.once("exit", () => (clearTimeout(t), r(undefined)));
+      });
+      out.end();
+    },
+  };
+}
+
+async function call<T>(s: Server, method: string, p: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const r = await fetch(`${s.url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${s.token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+/** A fixed load: REQUESTS GETs of /counter.php, CONCURRENCY at a time, over SESSIONS cookie sessions. */
+async function load(envUrl: string): Promise<{ ok: number; ms: number }> {
+  if (new URL(envUrl).hostname !== "127.0.0.1") throw new Error(`load goes only to 127.0.0.1, not ${envUrl}`);
+  const cookies: string[] = Array.from({ length: SESSIONS }, () => "");
+  let next = 0;
+  let ok = 0;
+  const started = Date.now();
+  const deadline = started + 300_000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (;;) {
+        const i = next++;
+        if (i >= REQUESTS || Date.now() > deadline) return;
+        const s = (w + i) % SESSIONS;
+        try {
+          const r = await fetch(`${envUrl}/counter.php`, { headers: cookies[s] ? { cookie: cookies[s] } : {}, signal: AbortSignal.timeout(10_000) });
+          const set = r.headers.getSetCookie()[0];
+          if (set) cookies[s] = set.split(";")[0]!;
+          await r.arrayBuffer();
+          if (r.status === 200) ok++;
+        } catch {
+          /* counted as not ok */
+        }
+      }
+    }),
+  );
+  return { ok, ms: Date.now() - started };
+}
+
+async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
+  const server = await startServer(mode);
+  log(`collection ${mode}: server pid ${server.pid} at ${server.url}`);
+  let envId: string | null = null;
+  try {
+    const created = await call<{ id: string; url: string }>(server, "POST", "/api/v1/environments", {
+      name: `bench-stats-${mode}`,
+      appServer: { type: "apache-php", count: 2 },
+      sessionStore: { type: "memcached", count: 1 },
+      loadBalancer: { type: "nginx" },
+    });
+    if (created.status !== 202) throw new Error(`create failed: ${JSON.stringify(created.json)}`);
+    envId = created.json.id;
+    const deadline = Date.now() + 240_000;
+    let env: { status: string; url: string; error: string | null };
+    for (;;) {
+      env = (await call<typeof env>(server, "GET", `/api/v1/environments/${envId}`)).json;
+      if (env.status !== "creating") break;
+      if (Date.now() > deadline) throw new Error("the environment did not become running within 240 s");
+      await sleep(1000);
+    }
+    if (env.status !== "running") throw new Error(`the environment ${env.status}: ${env.error}`);
+    // Let the collector start and settle (it reads the log from the start), and the server go idle.
+    await sleep(8000);
+    const baseline = mode === "on" ? (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total : 0;
+
+    const before = treeUsage(server.pid);
+    let peak = before.rssBytes;
+    const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
+    const result = await load(env.url);
+    const loadEnded = Date.now();
+    let latency: number | null = null;
+    if (mode === "on") {
+      for (;;) {
+        const s = await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`);
+        if (s.json.balancer.requests.total - baseline >= REQUESTS) {
+          latency = Date.now() - loadEnded;
+          break;
+        }
+        if (Date.now() - loadEnded > 30_000) break;
+        await sleep(50);
+      }
+    }
+    await sleep(Math.max(0, TAIL_MS - (Date.now() - loadEnded)));
+    clearInterval(sampler);
+    const after = treeUsage(server.pid);
+    peak = Math.max(peak, after.rssBytes);
+    const cpuMs = ((after.ticks - before.ticks) * 1000) / CLK_TCK;
+    const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+    const figures: StatsModeFigures = {
+      mode,
+      requests: REQUESTS,
+      ok: result.ok,
+      loadMs: result.ms,
+      cpuMs,
+      cpuMsPerThousandRequests: Math.round((cpuMs / REQUESTS) * 1000 * 10) / 10,
+      rssBeforeMb: mb(before.rssBytes),
+      rssPeakMb: mb(peak),
+      rssAfterMb: mb(after.rssBytes),
+      collectionLatencyMs: latency,
+    };
+    log(
+      `collection ${mode}: ${result.ok}/${REQUESTS} ok in ${(result.ms / 1000).toFixed(1)} s; control plane CPU ${cpuMs} ms, RSS ${figures.rssBeforeMb} -> peak ${figures.rssPeakMb} MB` +
+        (latency !== null ? `; every request in the stats API ${latency} ms after the last answer` : ""),
+    );
+    return figures;
+  } finally {
+    if (envId) {
+      await call(server, "DELETE", `/api/v1/environments/${envId}`).catch(() => undefined);
+      for (let i = 0; i < 120; i++) {
+        const g = await call(server, "GET", `/api/v1/environments/${envId}`).catch(() => ({ status: 0 }));
+        if (g.status === 404) break;
+        await sleep(500);
+      }
+    }
+    await server.stop();
+  }
+}
+
+export async function benchStats(): Promise<StatsBenchFigures> {
+  await sweepInstance(INSTANCE);
+  try {
+    const on = await measure("on");
+    const off = await measure("off");
+    const cpuRatio = Math.round((on.cpuMs / Math.max(1, off.cpuMs)) * 100) / 100;
+    const rssPeakRatio = Math.round((on.rssPeakMb / Math.max(1, off.rssPeakMb)) * 100) / 100;
+    console.log(`\nStatistics collection cost (${REQUESTS} requests, ${CONCURRENCY} at a time, through the balancer)`);
+    console.log("collection   control-plane CPU   per 1000 req   RSS peak   latency to stats API");
+    for (const f of [on, off]) {
+      console.log(
+        `${f.mode.padEnd(13)}${`${f.cpuMs} ms`.padEnd(20)}${`${f.cpuMsPerThousandRequests} ms`.padEnd(15)}${`${f.rssPeakMb} MB`.padEnd(11)}${f.collectionLatencyMs === null ? "-" : `${f.collectionLatencyMs} ms`}`,
+      );
+    }
+    console.log(`ratio on/off: CPU ${cpuRatio}, RSS peak ${rssPeakRatio}`);
+    return { requests: REQUESTS, concurrency: CONCURRENCY, on, off, cpuRatio, rssPeakRatio };
+  } finally {
+    await sweepInstance(INSTANCE);
+  }
+}
+
+if (require.main === module) {
+  benchStats().catch((err) => {
+    console.error(`[bench-stats] ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  });
+}
