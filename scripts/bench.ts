@@ -11,6 +11,7 @@ import { contextTar } from "../server/images/build";
 import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
+import { benchHa, printHa } from "./bench-ha";
 
 const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
@@ -100,8 +101,16 @@ async function main() {
   await sweepInstance(INSTANCE);
   const app = await startApp({ PHLEET_INSTANCE: INSTANCE, PHLEET_API_TOKEN: `bench_${Date.now()}_token`, PHLEET_SUBNET_POOL: "10.218.0.0/16" });
   let creation: Record<string, number[]> = {};
+  let ha: Awaited<ReturnType<typeof benchHa>> | undefined;
+  const token = app.env.PHLEET_API_TOKEN!;
+  const api = async (method: string, p: string, body?: unknown) => {
+    const r = await fetch(`${app.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, json: text ? (JSON.parse(text) as unknown) : null };
+  };
   try {
-    creation = await creationTimes(app.url, app.env.PHLEET_API_TOKEN!);
+    creation = await creationTimes(app.url, token);
+    ha = await benchHa(api);
   } finally {
     await app.stop();
     await sweepInstance(INSTANCE);
@@ -119,6 +128,7 @@ async function main() {
   console.log(`${b.label.padEnd(26)}${fmt(cb).padEnd(47)}${fmt(bb)}`);
   console.log(`ratio nginx-php/apache-php: creation ${(cb / ca).toFixed(2)}, image builds ${(bb / ba).toFixed(2)}`);
   for (const [n, ms] of Object.entries(builds)) console.log(`  image ${n}: ${fmt(ms)}`);
+  if (ha) printHa(ha);
 }
 
 main().catch((err) => {
