@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { ArrowUpRight, ChevronLeft, CircleCheck } from "lucide-react";
+import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
@@ -127,6 +127,22 @@ function Header({ env }: { env: Environment }) {
                 <span className="sr-only">(opens {env.url} in a new tab)</span>
               </a>
             </Button>
+          ) : null}
+          {env.status === "running" ? (
+            <>
+              <Button asChild variant="secondary">
+                <Link href={`/environments/${env.id}/config`}>
+                  <FileCog aria-hidden />
+                  Config
+                </Link>
+              </Button>
+              <Button asChild variant="secondary">
+                <Link href={`/environments/${env.id}/stats`}>
+                  <Activity aria-hidden />
+                  Statistics
+                </Link>
+              </Button>
+            </>
           ) : null}
           <DeleteEnvironmentDialog env={env} />
         </div>

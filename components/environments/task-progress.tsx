@@ -7,6 +7,10 @@ import type { Environment, Task, TaskStep } from "@/server/contracts/environment
 const TITLE: Record<string, { running: string; succeeded: string; failed: string }> = {
   "environment.create": { running: "Creating the environment", succeeded: "Environment created", failed: "Creating the environment failed" },
   "environment.delete": { running: "Deleting the environment", succeeded: "Environment deleted", failed: "Deleting the environment failed" },
+  "environment.scale": { running: "Scaling the app servers", succeeded: "App servers scaled", failed: "Scaling failed" },
+  "nodes.restart": { running: "Restarting", succeeded: "Restarted", failed: "Restart failed" },
+  "config.restart": { running: "Applying the configuration (rolling restart)", succeeded: "Configuration applied", failed: "Configuration rolled back" },
+  "stats.traffic": { running: "Sending test traffic", succeeded: "Test traffic sent", failed: "Test traffic failed" },
 };
 
 function seconds(step: TaskStep, now: number): string | null {

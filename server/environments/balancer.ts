@@ -13,9 +13,10 @@ export async function syncBalancer(rt: ContainerRuntime, envId: string, opts: { 
   if (!balancer?.containerId) throw new RuntimeError("the environment has no balancer container", "not_found");
   const drain = new Set(opts.drain ?? []);
   const apps = nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
-  // nginx refuses an upstream whose every server is down; keep at least one in rotation.
-  const upstreams = apps.map((a) => ({ ip: a.ip, port: 80, down: drain.has(a.id) }));
-  if (upstreams.length && upstreams.every((u) => u.down)) upstreams[0]!.down = false;
+  // Drained servers are left out rather than marked down: with one server left, nginx never marks the
+  // group unavailable after a failed attempt (max_fails), so a drain cannot turn a hiccup into 502s.
+  let upstreams = apps.filter((a) => !drain.has(a.id)).map((a) => ({ ip: a.ip, port: 80 }));
+  if (!upstreams.length) upstreams = apps.slice(0, 1).map((a) => ({ ip: a.ip, port: 80 })); // nginx needs one server
   const next = renderUpstreamConf(upstreams);
   const previous = await rt.readFile(balancer.containerId, UPSTREAM_CONF_PATH);
   if (previous === next) return;

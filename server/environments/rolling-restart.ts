@@ -1,3 +1,4 @@
+import { LIST_WORKERS } from "../config-files/checks";
 import { acquire } from "../config-files/lock";
 import { pendingChanges, SYSTEM_AUTHOR, type PendingChange } from "../config-files/revisions";
 import type { Task } from "../contracts/environment";
@@ -6,6 +7,7 @@ import { log } from "../log";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, type TaskContext } from "../tasks/runner";
 import { syncBalancer } from "./balancer";
+import { UPSTREAM_CONF_PATH } from "./render";
 import { taskView, type NodeRow } from "./view";
 
 /**
@@ -87,8 +89,7 @@ export async function restartOne(rt: ContainerRuntime, envId: string, node: Targ
   const drains = node.role === "app";
   if (drains) {
     progress(`Draining ${node.hostname} from the balancer`);
-    await syncBalancer(rt, envId, { drain: [node.id] });
-    await sleep(opts.drainWaitMs ?? 1000);
+    await drain(rt, envId, node, opts.drainWaitMs ?? 1000);
   }
   progress(`Restarting ${node.hostname}`);
   const before = await rt.inspectContainer(node.containerId);
@@ -100,6 +101,31 @@ export async function restartOne(rt: ContainerRuntime, envId: string, node: Targ
     await syncBalancer(rt, envId);
   }
   progress(`${node.hostname} healthy (started ${state.startedAt ?? "?"})`);
+}
+
+/**
+ * Takes the node out of the balancer's upstream and waits until no balancer worker with the old
+ * upstream is left (nginx reloads asynchronously; an old worker could still send it a request), then
+ * the drain time for requests already on their way to it.
+ */
+async function drain(rt: ContainerRuntime, envId: string, node: Target, drainWaitMs: number): Promise<void> {
+  const balancer = await db().node.findFirst({ where: { environmentId: envId, role: "balancer" } });
+  const lb = balancer?.containerId ?? null;
+  const workers = async () =>
+    lb ? (await rt.exec(lb, ["sh", "-c", LIST_WORKERS, "workers", "nginx"], { timeoutMs: 10_000 })).stdout.split("\n").filter(Boolean) : [];
+  const upstream = async () => (lb ? await rt.readFile(lb, UPSTREAM_CONF_PATH).catch(() => null) : null);
+  const before = await workers().catch(() => [] as string[]);
+  const upstreamBefore = await upstream();
+  const began = Date.now();
+  await syncBalancer(rt, envId, { drain: [node.id] });
+  // No reload when it was drained already (a retry after a rollback): nothing to wait for.
+  const reloaded = (await upstream()) !== upstreamBefore;
+  for (let i = 0; i < 40 && reloaded && before.length; i++) {
+    const now = new Set(await workers().catch(() => [] as string[]));
+    if (!before.some((p) => now.has(p))) break;
+    await sleep(250);
+  }
+  await sleep(Math.max(0, drainWaitMs - (Date.now() - began)));
 }
 
 async function waitRestartedHealthy(rt: ContainerRuntime, node: Target, startedBefore: string | null, timeoutMs: number): Promise<ContainerState> {

@@ -1,0 +1,3 @@
+export { revisionsGet as GET } from "@/server/config-files/routes";
+
+export const dynamic = "force-dynamic";

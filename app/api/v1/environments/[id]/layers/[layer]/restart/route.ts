@@ -1,0 +1,3 @@
+export { layerRestartPost as POST } from "@/server/config-files/routes";
+
+export const dynamic = "force-dynamic";

@@ -1,0 +1,3 @@
+export { rollbackPost as POST } from "@/server/config-files/routes";
+
+export const dynamic = "force-dynamic";

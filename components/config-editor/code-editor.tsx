@@ -1,0 +1,73 @@
+"use client";
+
+import { StreamLanguage } from "@codemirror/language";
+import { nginx } from "@codemirror/legacy-modes/mode/nginx";
+import { properties } from "@codemirror/legacy-modes/mode/properties";
+import { unifiedMergeView } from "@codemirror/merge";
+import { EditorState, type Extension } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import CodeMirror from "@uiw/react-codemirror";
+import { useMemo } from "react";
+import type { ConfigFileEntry } from "@/server/contracts/config-files";
+
+/** ini (php.ini, pools) as `properties`, nginx as `nginx`; Apache and plain option files read well as properties too. */
+const LANGUAGES: Record<ConfigFileEntry["language"], Extension> = {
+  ini: StreamLanguage.define(properties),
+  nginx: StreamLanguage.define(nginx),
+  apache: StreamLanguage.define(properties),
+  plain: StreamLanguage.define(properties),
+};
+
+const theme = EditorView.theme({
+  "&": { fontSize: "13px", height: "100%" },
+  ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" },
+  ".cm-gutters": { borderRight: "1px solid var(--border)" },
+});
+
+// No auto-closing brackets or quotes: in a config file a typed "(" must stay exactly what was typed.
+const SETUP = { lineNumbers: true, foldGutter: false, highlightActiveLine: true, searchKeymap: true, autocompletion: false, closeBrackets: false } as const;
+
+/** CodeMirror 6 with line numbers, search (Ctrl/Cmd-F) and highlighting for the file's language. */
+export function CodeEditor({
+  value,
+  onChange,
+  language,
+  readOnly,
+  label,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  language: ConfigFileEntry["language"];
+  readOnly?: boolean;
+  label: string;
+}) {
+  const extensions = useMemo(() => [LANGUAGES[language], theme, EditorView.contentAttributes.of({ "aria-label": label })], [language, label]);
+  return (
+    <CodeMirror
+      value={value}
+      onChange={onChange}
+      extensions={extensions}
+      readOnly={readOnly}
+      editable={!readOnly}
+      basicSetup={SETUP}
+      height="60vh"
+      data-testid="code-editor"
+    />
+  );
+}
+
+/** The draft against the saved version, as one document with deletions and insertions marked and unchanged runs folded. */
+export function DiffView({ saved, draft, language }: { saved: string; draft: string; language: ConfigFileEntry["language"] }) {
+  const extensions = useMemo(
+    () => [
+      LANGUAGES[language],
+      theme,
+      EditorState.readOnly.of(true),
+      EditorView.editable.of(false),
+      // Only the changes, with three lines around each: a 1,900-line php.ini shows as a few lines.
+      unifiedMergeView({ original: saved, mergeControls: false, highlightChanges: true, gutter: true, collapseUnchanged: { margin: 3, minSize: 4 } }),
+    ],
+    [saved, language],
+  );
+  return <CodeMirror value={draft} extensions={extensions} basicSetup={{ ...SETUP, highlightActiveLine: false }} maxHeight="60vh" data-testid="diff-view" />;
+}

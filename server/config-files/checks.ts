@@ -1,0 +1,178 @@
+import type { Validator } from "./catalog";
+
+/**
+ * Pure: the commands that check a staged file with the node's own tool, the wrapper configs that
+ * make a tool read the staged copy instead of the live one, and the reading of the tool's answer.
+ */
+
+export interface StagedPaths {
+  /** The staged copy of the edited file. */
+  file: string;
+  /** A staged main config that includes the staged file (site/pool checks), if the check needs one. */
+  wrapper?: string;
+}
+
+/**
+ * The main config with its include of the live file(s) replaced by an include of the staged file.
+ * Null when the include line is not there (the main config was changed by hand): the caller refuses
+ * rather than checking something else.
+ */
+export function wrapperConfig(mainConf: string, includeLine: RegExp, replacement: string): string | null {
+  if (!includeLine.test(mainConf)) return null;
+  return mainConf.replace(includeLine, replacement);
+}
+
+export function includeReplacement(v: Validator, stagedFile: string): string {
+  switch (v.kind) {
+    case "apache-site":
+      return `Include ${stagedFile}`;
+    case "fpm-pool":
+      return `include=${stagedFile}`;
+    case "nginx-site":
+      return `    include ${stagedFile};`;
+    default:
+      return "";
+  }
+}
+
+// The same parsing as images/memcached/phleet-run, so the check starts memcached exactly as the node will.
+const MEMCACHED_CHECK = `
+set -u
+args=()
+while IFS= read -r line || [ -n "$line" ]; do
+  line=\${line%%#*}
+  line=$(printf '%s' "$line" | sed -E 's/^[[:space:]]+|[[:space:]]+$//g')
+  [ -z "$line" ] && continue
+  case $line in -d|--daemon|--enable-daemon) continue ;; logfile|logfile\\ *) continue ;; esac
+  read -r -a words <<<"$line"
+  args+=("\${words[@]}")
+done <"$1"
+dir=$(mktemp -d)
+timeout 1 memcached "\${args[@]}" -s "$dir/check.sock" -u memcache
+rc=$?
+rm -rf "$dir"
+[ "$rc" -eq 124 ] && exit 0
+exit "$rc"
+`;
+
+const PHP_INI_CHECK =
+  'if (@parse_ini_file($argv[1], true) === false) { fwrite(STDERR, (error_get_last()["message"] ?? "invalid ini file") . "\\n"); exit(1); }';
+
+/** The command that checks the staged file; exit code 0 means valid. */
+export function checkCommand(v: Validator, staged: StagedPaths): string[] {
+  switch (v.kind) {
+    case "php-ini":
+      return ["php", "-n", "-r", PHP_INI_CHECK, staged.file];
+    case "apache-site":
+      return ["apache2ctl", "-t", "-f", staged.wrapper!];
+    case "fpm-pool":
+      return ["php-fpm8.2", "-t", "-y", staged.wrapper!];
+    case "nginx-site":
+      return ["nginx", "-t", "-q", "-c", staged.wrapper!];
+    case "nginx-main":
+      return ["nginx", "-t", "-q", "-c", staged.file];
+    case "redis":
+      // No config-test flag: a start on a private socket that is still running after 2 s read its config.
+      return [
+        "sh",
+        "-c",
+        'd=$(mktemp -d); timeout 2 redis-server "$1" --port 0 --unixsocket "$d/check.sock" --dir "$d" --daemonize no >"$d/out" 2>&1; rc=$?; cat "$d/out" >&2; rm -rf "$d"; [ "$rc" -eq 124 ] && exit 0; exit "$rc"',
+        "check",
+        staged.file,
+      ];
+    case "memcached":
+      return ["bash", "-c", MEMCACHED_CHECK, "check", staged.file];
+  }
+}
+
+export interface CheckVerdict {
+  /** The tool's message, with staged paths shown as the real file. */
+  message: string;
+  /** The line of the edited file the tool complains about, when it says. */
+  line: number | null;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Reads a failed check's output: the message a person needs and the line in their file. */
+export function readCheckOutput(v: Validator, output: string, staged: StagedPaths, realPath: string): CheckVerdict {
+  const f = escapeRe(staged.file);
+  const patterns: RegExp[] = {
+    "php-ini": [new RegExp(`in ${f} on line (\\d+)`), /on line (\d+)/],
+    "apache-site": [new RegExp(`Syntax error on line (\\d+) of ${f}`)],
+    "fpm-pool": [new RegExp(`\\[${f}:(\\d+)\\]`)],
+    "nginx-site": [new RegExp(`in ${f}:(\\d+)`)],
+    "nginx-main": [new RegExp(`in ${f}:(\\d+)`)],
+    redis: [/at line (\d+)/],
+    memcached: [],
+  }[v.kind];
+  let line: number | null = null;
+  for (const p of patterns) {
+    const m = p.exec(output);
+    if (m?.[1]) {
+      line = Number(m[1]);
+      break;
+    }
+  }
+  return { message: cleanMessage(v, output, staged, realPath), line };
+}
+
+function cleanMessage(v: Validator, output: string, staged: StagedPaths, realPath: string): string {
+  let text = output.split(staged.file).join(realPath);
+  if (staged.wrapper) text = text.split(staged.wrapper).join(v.kind === "apache-site" || v.kind === "fpm-pool" || v.kind === "nginx-site" ? v.mainConf : realPath);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    // Lines that carry no information for the person fixing the file.
+    .filter((l) => l.trim() && !/^Action '.*' failed\.$/.test(l) && !/^The Apache error log may have more information\.$/.test(l))
+    .filter((l) => !/configuration file .* test (failed|is successful)$/.test(l))
+    .filter((l) => !/ERROR: (FPM initialization failed|failed to load configuration file)/.test(l))
+    .filter((l) => !/^\*\*\* FATAL CONFIG FILE ERROR/.test(l))
+    // Timestamps of nginx and php-fpm messages.
+    .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[(\w+)\] \d+#\d+: /, "[$1] ").replace(/^\[\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\] /, ""));
+  const message = lines.slice(0, 12).join("\n").trim();
+  return message || "The check failed without saying why";
+}
+
+// Sends the reload, then waits (bounded) until every worker that existed before it has exited, so
+// that "reloaded" means every request from now on is served with the new configuration.
+const RELOAD_AND_WAIT = `
+name=$1; shift
+workers() {
+  for d in /proc/[0-9]*; do
+    [ "$(cat "$d/comm" 2>/dev/null)" = "$name" ] || continue
+    pp=$(cut -d' ' -f4 "$d/stat" 2>/dev/null)
+    [ "$(cat "/proc/$pp/comm" 2>/dev/null)" = "$name" ] && echo "\${d#/proc/}"
+  done
+}
+old=$(workers)
+"$@" || exit $?
+i=0
+while [ $i -lt 60 ]; do
+  alive=0
+  for p in $old; do [ -d "/proc/$p" ] && alive=1; done
+  [ $alive = 0 ] && exit 0
+  sleep 0.25
+  i=$((i + 1))
+done
+echo "the reload was sent, but old $name workers were still running after 15 s" >&2
+exit 0
+`;
+
+/**
+ * Lists the workers of a server (processes named `name` whose parent has the same name), one pid a
+ * line. Used to wait until a reload has really replaced every worker that had the old config.
+ */
+export const LIST_WORKERS = `
+name=$1
+for d in /proc/[0-9]*; do
+  [ "$(cat "$d/comm" 2>/dev/null)" = "$name" ] || continue
+  pp=$(cut -d' ' -f4 "$d/stat" 2>/dev/null)
+  [ "$(cat "/proc/$pp/comm" 2>/dev/null)" = "$name" ] && echo "\${d#/proc/}"
+done
+`;
+
+/** The graceful reload of a catalog file, waiting for the old workers to be gone. */
+export function reloadCommand(reloadCmd: string[], processName: string): string[] {
+  return ["sh", "-c", RELOAD_AND_WAIT, "reload", processName, ...reloadCmd];
+}
