@@ -22,6 +22,7 @@ const REQUESTS = 3000;
 const CONCURRENCY = 16;
 const SESSIONS = 16;
 const TAIL_MS = 3000;
+const IDLE_MS = 6000;
 const CLK_TCK = 100; // USER_HZ on Linux
 
 export interface StatsModeFigures {
@@ -37,6 +38,8 @@ export interface StatsModeFigures {
   rssAfterMb: number;
   /** Only with collection on: ms from the last answer to the stats API showing every request. */
   collectionLatencyMs: number | null;
+  /** Control-plane CPU per second with the environment running and no traffic (polling, flushing). */
+  idleCpuMsPerSecond: number;
 }
 
 export interface StatsBenchFigures {
@@ -212,6 +215,10 @@ async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
     await sleep(8000);
     const baseline = mode === "on" ? (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total : 0;
 
+    const idleStart = treeUsage(server.pid);
+    await sleep(IDLE_MS);
+    const idleCpuMsPerSecond = Math.round(((((treeUsage(server.pid).ticks - idleStart.ticks) * 1000) / CLK_TCK) / (IDLE_MS / 1000)) * 10) / 10;
+
     const before = treeUsage(server.pid);
     let peak = before.rssBytes;
     const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
@@ -246,10 +253,12 @@ async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
       rssPeakMb: mb(peak),
       rssAfterMb: mb(after.rssBytes),
       collectionLatencyMs: latency,
+      idleCpuMsPerSecond,
     };
     log(
       `collection ${mode}: ${result.ok}/${REQUESTS} ok in ${(result.ms / 1000).toFixed(1)} s; control plane CPU ${cpuMs} ms, RSS ${figures.rssBeforeMb} -> peak ${figures.rssPeakMb} MB` +
-        (latency !== null ? `; every request in the stats API ${latency} ms after the last answer` : ""),
+        (latency !== null ? `; every request in the stats API ${latency} ms after the last answer` : "") +
+        `; idle ${idleCpuMsPerSecond} ms CPU/s`,
     );
     return figures;
   } finally {
@@ -273,10 +282,10 @@ export async function benchStats(): Promise<StatsBenchFigures> {
     const cpuRatio = Math.round((on.cpuMs / Math.max(1, off.cpuMs)) * 100) / 100;
     const rssPeakRatio = Math.round((on.rssPeakMb / Math.max(1, off.rssPeakMb)) * 100) / 100;
     console.log(`\nStatistics collection cost (${REQUESTS} requests, ${CONCURRENCY} at a time, through the balancer)`);
-    console.log("collection   control-plane CPU   per 1000 req   RSS peak   latency to stats API");
+    console.log("collection   control-plane CPU   per 1000 req   RSS peak   latency to stats API   idle CPU");
     for (const f of [on, off]) {
       console.log(
-        `${f.mode.padEnd(13)}${`${f.cpuMs} ms`.padEnd(20)}${`${f.cpuMsPerThousandRequests} ms`.padEnd(15)}${`${f.rssPeakMb} MB`.padEnd(11)}${f.collectionLatencyMs === null ? "-" : `${f.collectionLatencyMs} ms`}`,
+        `${f.mode.padEnd(13)}${`${f.cpuMs} ms`.padEnd(20)}${`${f.cpuMsPerThousandRequests} ms`.padEnd(15)}${`${f.rssPeakMb} MB`.padEnd(11)}${(f.collectionLatencyMs === null ? "-" : `${f.collectionLatencyMs} ms`).padEnd(23)}${f.idleCpuMsPerSecond} ms/s`,
       );
     }
     console.log(`ratio on/off: CPU ${cpuRatio}, RSS peak ${rssPeakRatio}`);

@@ -12,6 +12,7 @@ import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
 import { benchHa, printHa } from "./bench-ha";
+import { benchStats } from "./bench-stats";
 
 const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
@@ -129,6 +130,7 @@ async function main() {
   console.log(`ratio nginx-php/apache-php: creation ${(cb / ca).toFixed(2)}, image builds ${(bb / ba).toFixed(2)}`);
   for (const [n, ms] of Object.entries(builds)) console.log(`  image ${n}: ${fmt(ms)}`);
   if (ha) printHa(ha);
+  await benchStats(); // prints its own table: control-plane CPU and memory with statistics on vs off
 }
 
 main().catch((err) => {

@@ -17,6 +17,7 @@ import { NodeCard } from "./node-card";
 import { EnvironmentStatusBadge } from "./status-badge";
 import { TaskProgress } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
+import { StatsPanel } from "@/components/stats/stats-panel";
 
 /** Ticks while something runs, so step durations grow between polls. */
 function useNow(active: boolean): number {
@@ -82,6 +83,7 @@ export function EnvironmentPage({ id }: { id: string }) {
           </div>
         </details>
       ) : null}
+      {env.status === "running" ? <StatsPanel environmentId={env.id} /> : null}
     </div>
   );
 }

@@ -16,6 +16,8 @@ describe("session wiring", () => {
     expect(ini).toContain("session.save_handler = redis");
     expect(ini).toContain('session.save_path = "tcp://10.0.0.11:6379?timeout=1&read_timeout=2"');
     expect(ini).toContain("redis.session.locking_enabled = 1");
+    // Sharded over several nodes, phpredis's lock is unreliable, so it is switched off.
+    expect(renderSessionIni("redis", ["10.0.0.11", "10.0.0.12"])).toContain("redis.session.locking_enabled = 0");
   });
 });
 

@@ -65,10 +65,14 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
       "memcached.sess_connect_timeout = 500",
     );
   } else {
+    // phpredis's session lock misbehaves over a sharded save_path (a session's next request waits the lock out),
+    // so with several Redis nodes locking is off: concurrent requests of one session may overwrite each other.
+    const locking = storeIps.length === 1 ? 1 : 0;
     lines.push(
       "",
       "; Locking and timeouts: a stuck lock expires; a dead store fails fast so the balancer retries elsewhere.",
-      "redis.session.locking_enabled = 1",
+      ...(locking ? [] : ["; Off with several Redis nodes: phpredis locks do not work over a sharded save_path."]),
+      `redis.session.locking_enabled = ${locking}`,
       "redis.session.lock_expire = 10",
       "redis.session.lock_wait_time = 20000",
       "redis.session.lock_retries = 1500",

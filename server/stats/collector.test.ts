@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ContainerRuntime, FollowLogsOptions, LogLine } from "../runtime/types";
+import { EnvironmentCollector } from "./collector";
+import { statsSettings } from "./settings";
+import type { CollectorTarget, PersistedState, SampleRow, StatsStore } from "./store";
+
+/** The collector against a fake engine: stream ends (balancer restarts), resuming, and a control-plane restart. */
+
+const target: CollectorTarget = {
+  id: "env1",
+  status: "running",
+  sessionType: "memcached",
+  nodes: [
+    { id: "lb", role: "balancer", ordinal: 1, hostname: "x-lb", ip: "10.1.1.2", containerId: "c-lb" },
+    { id: "a1", role: "app", ordinal: 1, hostname: "x-app-1", ip: "10.1.1.21", containerId: "c-a1" },
+    { id: "a2", role: "app", ordinal: 2, hostname: "x-app-2", ip: "10.1.1.22", containerId: "c-a2" },
+  ],
+};
+
+class FakeEngine {
+  lines: LogLine[] = [];
+  opens: (string | undefined)[] = [];
+  private seq = 0;
+  /** The engine's `since` is coarse: it also returns the line at the cursor; the collector must drop it. */
+  sloppy = true;
+
+  add(ip: string, opts: { rid?: string; status?: number } = {}) {
+    const n = this.seq++;
+    const ts = `2024-05-01T10:00:${String(Math.floor(n / 10)).padStart(2, "0")}.${String(n % 10).padStart(9, "0")}Z`;
+    const text = JSON.stringify({ ts: Date.now() / 1000, rid: opts.rid ?? `rid-${n}`, method: "GET", uri: "/", status: opts.status ?? 200, rt: 0.01, ua: `${ip}:80`, us: "200", urt: "0.004", bytes: 5 });
+    this.lines.push({ stream: "stdout", timestamp: ts, text });
+  }
+
+  runtime(): ContainerRuntime {
+    const lines = () => this.lines;
+    const opens = this.opens;
+    const sloppy = () => this.sloppy;
+    return {
+      async inspectContainer(id: string) {
+        return { id, running: true } as never;
+      },
+      async followLogs(_id: string, onLine: (l: LogLine) => void, o: FollowLogsOptions = {}) {
+        opens.push(o.after);
+        const all = lines();
+        const from = o.after ? all.findIndex((l) => l.timestamp >= o.after!) : 0;
+        const start = from < 0 ? all.length : sloppy() ? from : from + 1;
+        for (const l of all.slice(start)) onLine(l);
+        // The stream ends, as when the balancer restarts.
+      },
+      async listContainers() {
+        return [];
+      },
+    } as unknown as ContainerRuntime;
+  }
+}
+
+function memoryStore(): StatsStore & { state: PersistedState | null; saves: number } {
+  return {
+    state: null,
+    saves: 0,
+    async runningTargets() {
+      return [target];
+    },
+    async target() {
+      return target;
+    },
+    async load() {
+      return this.state ? structuredClone(this.state) : null;
+    },
+    async save(_id: string, s: PersistedState) {
+      this.state = structuredClone(s);
+      this.saves++;
+    },
+    async addSample(_id: string, _s: SampleRow) {},
+    async samples() {
+      return [];
+    },
+    async prune() {
+      return { samples: 0, orphans: 0 };
+    },
+  };
+}
+
+const settings = { ...statsSettings({} as NodeJS.ProcessEnv), flushMs: 50, pollMs: 60_000 };
+const until = async (check: () => boolean, ms = 4000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+let running: EnvironmentCollector[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((c) => c.stop({ flush: false })));
+  running = [];
+});
+
+describe("EnvironmentCollector", () => {
+  it("reopens the log after it ends, resumes after the cursor and counts every request once", async () => {
+    const engine = new FakeEngine();
+    const store = memoryStore();
+    for (let i = 0; i < 6; i++) engine.add(i % 2 ? "10.1.1.21" : "10.1.1.22");
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings });
+    running.push(c);
+    const total = () => c.snapshot(60).balancer.requests.total;
+    await until(() => total() === 6);
+    for (let i = 0; i < 4; i++) engine.add("10.1.1.21");
+    engine.add("10.1.1.21", { rid: "rid-0" }); // a request id seen already: not counted again
+    await until(() => engine.opens.length >= 3 && total() === 10);
+    const s = c.snapshot(60);
+    expect(s.nodes.map((n) => n.requests.total)).toEqual([7, 3]);
+    expect(s.collector.reopened).toBeGreaterThanOrEqual(2);
+    expect(engine.opens[0]).toBeUndefined();
+    expect(engine.opens.at(-1)).toBe(engine.lines.at(-1)!.timestamp);
+  });
+
+  it("survives a control-plane restart: totals and cursor come back from the store", async () => {
+    const engine = new FakeEngine();
+    const store = memoryStore();
+    for (let i = 0; i < 5; i++) engine.add("10.1.1.21");
+    const first = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings });
+    await until(() => first.snapshot(60).balancer.requests.total === 5);
+    await first.stop({ flush: true });
+    expect(store.state!.totals.balancer.requests.total).toBe(5);
+
+    for (let i = 0; i < 3; i++) engine.add("10.1.1.22");
+    const second = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings });
+    running.push(second);
+    await until(() => second.snapshot(60).balancer.requests.total >= 8);
+    await new Promise((r) => setTimeout(r, 700)); // another reopen: still nothing counted twice
+    const s = second.snapshot(60);
+    expect(s.balancer.requests.total).toBe(8);
+    expect(s.nodes.find((n) => n.id === "a2")!.requests.total).toBe(3);
+    await until(() => store.state!.totals.balancer.requests.total === 8);
+  });
+
+  it("an offline view shows the persisted totals", async () => {
+    const store = memoryStore();
+    const engine = new FakeEngine();
+    engine.add("10.1.1.21", { status: 503 });
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings });
+    await until(() => c.snapshot(60).balancer.requests["5xx"] === 1);
+    await c.stop({ flush: true });
+    const view = EnvironmentCollector.offline(target, await store.load(target.id), "stopped", "not running", { rt: engine.runtime(), store, settings });
+    const s = view.snapshot(60);
+    expect(s.collector.state).toBe("stopped");
+    expect(s.balancer.requests).toMatchObject({ total: 1, "5xx": 1 });
+    expect(s.nodes[0]!.requests.total).toBe(1);
+  });
+});

@@ -1,0 +1,390 @@
+import type { GaugePoint, NodeStats, Stats } from "../contracts/stats";
+import { LABEL } from "../runtime/labels";
+import type { ContainerRuntime, ContainerState, LogLine } from "../runtime/types";
+import { RequestAggregator, resolverFor, zeroCounts, type NodeResolver } from "./aggregate";
+import { compareLogTimestamps, parseBalancerLine } from "./balancer-log";
+import { RecentIds } from "./recent-ids";
+import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./settings";
+import {
+  accumulate,
+  combineSession,
+  parseSessionReading,
+  SESSION_COUNT_RULE,
+  sessionReadCommand,
+  type SessionNodeReading,
+  type SessionTotalsState,
+} from "./session-store";
+import { minuteSample } from "./history";
+import type { CollectorTarget, PersistedState, StatsStore } from "./store";
+
+export type CollectorState = Stats["collector"]["state"];
+
+export interface CollectorDeps {
+  rt: ContainerRuntime;
+  store: StatsStore;
+  settings: StatsSettings;
+  now?: () => number;
+  onError?: (what: string, err: unknown) => void;
+}
+
+interface Resource {
+  status: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Statistics of one running environment: follows the balancer's log through the engine (reopened
+ * after the stream ends, resumed after the last engine timestamp seen, request ids remembered so no
+ * line counts twice), polls the session store (exec) and every node's CPU/memory (engine stats),
+ * keeps the last hour in memory and writes totals (with the cursor) and minute samples to the store.
+ */
+export class EnvironmentCollector {
+  private agg: RequestAggregator;
+  private cursor: string | null;
+  private sessionTotals: SessionTotalsState;
+  private readonly readings = new Map<string, SessionNodeReading | null>();
+  private readonly resources = new Map<string, Resource>();
+  private gauges: GaugePoint[] = [];
+  private readonly recent = new RecentIds();
+  private resolve: NodeResolver;
+  private state: CollectorState = "waiting";
+  private message: string | null = "starting";
+  private opens = 0;
+  private dirty = false;
+  private sessionSampledAt: number | null = null;
+  private lastSampleMinute: number;
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private loops: Promise<void>[] = [];
+
+  private constructor(
+    private target: CollectorTarget,
+    private readonly deps: CollectorDeps,
+    persisted: PersistedState | null,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.agg = new RequestAggregator(persisted?.totals);
+    this.cursor = persisted?.cursor ?? null;
+    this.sessionTotals = persisted?.session ?? {};
+    this.resolve = resolverFor(this.appNodes());
+    this.lastSampleMinute = Math.floor(this.now() / 60_000) * 60;
+  }
+
+  /** Loads the persisted totals and starts following and polling. */
+  static async start(target: CollectorTarget, deps: CollectorDeps): Promise<EnvironmentCollector> {
+    const c = new EnvironmentCollector(target, deps, await deps.store.load(target.id));
+    c.loops = [c.followLoop(), c.pollLoop(), c.flushLoop()];
+    return c;
+  }
+
+  /** A read-only view of persisted totals, for an environment nobody collects right now. */
+  static offline(target: CollectorTarget, persisted: PersistedState | null, state: CollectorState, message: string, deps: CollectorDeps): EnvironmentCollector {
+    const c = new EnvironmentCollector(target, deps, persisted);
+    c.state = state;
+    c.message = message;
+    c.abort.abort();
+    return c;
+  }
+
+  get environmentId(): string {
+    return this.target.id;
+  }
+
+  /** New node list (scaled, a container recreated): the next reads use it. */
+  update(target: CollectorTarget): void {
+    this.target = target;
+    this.resolve = resolverFor(this.appNodes());
+  }
+
+  async stop(opts: { flush: boolean }): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled(this.loops);
+    if (opts.flush && this.dirty) await this.flush();
+  }
+
+  private appNodes() {
+    return this.target.nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  private report(what: string, err: unknown) {
+    this.deps.onError?.(what, err);
+  }
+
+  // ---- the balancer log ----
+
+  private async followLoop(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const balancer = this.target.nodes.find((n) => n.role === "balancer");
+      let live: ContainerState | null = null;
+      if (balancer?.containerId) {
+        try {
+          live = await this.deps.rt.inspectContainer(balancer.containerId);
+        } catch (err) {
+          this.report("inspect the balancer", err);
+        }
+      }
+      if (!balancer?.containerId || !live?.running) {
+        this.state = "waiting";
+        this.message = balancer ? `The balancer ${balancer.hostname} is not running` : "The environment has no balancer";
+        await sleep(1000, signal);
+        continue;
+      }
+      this.state = "following";
+      this.message = null;
+      this.opens++;
+      try {
+        await this.deps.rt.followLogs(live.id, (line) => this.onLine(line), { after: this.cursor ?? undefined, signal });
+      } catch (err) {
+        this.message = `Reading the balancer log failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.report("follow the balancer log", err);
+      }
+      // The stream ended: the balancer stopped or restarted. Reopen from the cursor once it runs.
+      await sleep(500, signal);
+    }
+  }
+
+  /** One log line: counted once (cursor, then request id), attributed to the node that answered. */
+  onLine(line: LogLine): void {
+    if (this.cursor && compareLogTimestamps(line.timestamp, this.cursor) <= 0) return;
+    this.cursor = line.timestamp;
+    this.dirty = true;
+    if (line.stream !== "stdout") return;
+    const rec = parseBalancerLine(line.text);
+    if (!rec || !this.recent.add(rec.rid)) return;
+    this.agg.record(rec, this.resolve, Math.floor(this.now() / 1000));
+  }
+
+  // ---- session store and resources ----
+
+  private async pollLoop(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const started = this.now();
+      try {
+        await this.pollOnce();
+      } catch (err) {
+        this.report("poll nodes", err);
+      }
+      await sleep(Math.max(200, this.deps.settings.pollMs - (this.now() - started)), signal);
+    }
+  }
+
+  async pollOnce(): Promise<void> {
+    const rt = this.deps.rt;
+    const live = new Map<string, ContainerState>();
+    for (const c of await rt.listContainers({ [LABEL.environment]: this.target.id })) {
+      const id = c.labels[LABEL.node];
+      if (id) live.set(id, c);
+    }
+    const resources = Promise.all(
+      this.target.nodes.map(async (n) => {
+        const c = live.get(n.id);
+        if (!c?.running) {
+          this.resources.set(n.id, { status: c?.status ?? "missing", cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 });
+          return;
+        }
+        try {
+          const s = await withTimeout(rt.stats(c.id), 10_000, `stats of ${n.hostname}`);
+          this.resources.set(n.id, { status: c.status, cpuPercent: s?.cpuPercent ?? 0, memoryBytes: s?.memoryBytes ?? 0, memoryLimitBytes: s?.memoryLimitBytes ?? 0 });
+        } catch (err) {
+          this.resources.set(n.id, { ...(this.resources.get(n.id) ?? { cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 }), status: c.status });
+          this.report(`stats of ${n.hostname}`, err);
+        }
+      }),
+    );
+    const sessions = Promise.all(
+      this.target.nodes
+        .filter((n) => n.role === "session")
+        .map(async (n) => {
+          const c = live.get(n.id);
+          if (!c?.running) return this.readings.set(n.id, null);
+          try {
+            const r = await rt.exec(c.id, sessionReadCommand(this.target.sessionType), { timeoutMs: 5000 });
+            const reading = r.exitCode === 0 ? parseSessionReading(this.target.sessionType, r.stdout) : null;
+            this.readings.set(n.id, reading);
+            if (reading) {
+              const before = this.sessionTotals[n.id];
+              const after = accumulate(before, reading);
+              this.sessionTotals[n.id] = after;
+              // Only a change is worth a database write.
+              if (JSON.stringify(before) !== JSON.stringify(after)) this.dirty = true;
+            }
+          } catch (err) {
+            this.readings.set(n.id, null);
+            this.report(`session counters of ${n.hostname}`, err);
+          }
+        }),
+    );
+    await Promise.all([resources, sessions]);
+    this.sessionSampledAt = this.now();
+    const session = this.sessionFigures();
+    const t = Math.floor(this.now() / 1000);
+    this.gauges.push({
+      t,
+      nodes: Object.fromEntries([...this.resources].map(([id, r]) => [id, { cpuPercent: r.cpuPercent, memoryBytes: r.memoryBytes }])),
+      sessionItems: session.items,
+      hitRatio: session.hitRatio,
+    });
+    const keepFrom = t - LIVE_WINDOW_SECONDS;
+    if (this.gauges.length && this.gauges[0]!.t <= keepFrom) this.gauges = this.gauges.filter((g) => g.t > keepFrom);
+  }
+
+  private sessionFigures() {
+    const stores = this.target.nodes.filter((n) => n.role === "session");
+    return combineSession(
+      this.target.sessionType,
+      stores.map((n) => this.readings.get(n.id) ?? null),
+      stores.map((n) => this.sessionTotals[n.id]).filter((s) => s !== undefined),
+    );
+  }
+
+  // ---- persistence ----
+
+  private async flushLoop(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      await sleep(this.deps.settings.flushMs, signal);
+      if (signal.aborted) break;
+      const nowSec = Math.floor(this.now() / 1000);
+      this.agg.seal(nowSec);
+      try {
+        if (this.dirty) await this.flush();
+        await this.writeClosedMinutes(nowSec);
+      } catch (err) {
+        this.report("save statistics", err);
+      }
+    }
+  }
+
+  /** Writes totals and cursor as one consistent snapshot (taken synchronously). */
+  async flush(): Promise<void> {
+    const snapshot: PersistedState = { totals: structuredClone(this.agg.totals), cursor: this.cursor, session: structuredClone(this.sessionTotals) };
+    this.dirty = false;
+    try {
+      await this.deps.store.save(this.target.id, snapshot);
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  /** A minute is written once it ended a few seconds ago (late lines have arrived by then). */
+  private async writeClosedMinutes(nowSec: number): Promise<void> {
+    const step = this.deps.settings.sampleSeconds;
+    while (this.lastSampleMinute + step + 5 <= nowSec) {
+      const from = this.lastSampleMinute;
+      this.lastSampleMinute += step;
+      const sample = minuteSample(
+        this.agg.points(from, from + step - 1, step)[0],
+        this.gauges.filter((g) => g.t >= from && g.t < from + step),
+      );
+      if (sample) await this.deps.store.addSample(this.target.id, { at: new Date(from * 1000), bucketSeconds: step, data: sample });
+    }
+  }
+
+  // ---- reading ----
+
+  snapshot(windowSeconds: number, step = 1, gaugesSince?: number): Stats {
+    const nowMs = this.now();
+    const nowSec = Math.floor(nowMs / 1000);
+    const rate = this.agg.rate(nowSec, RATE_WINDOW_SECONDS);
+    const latency = this.agg.latency(nowSec);
+    const totals = this.agg.totals;
+    const res = (id: string | undefined) => (id ? this.resources.get(id) : undefined);
+    const balancerNode = this.target.nodes.find((n) => n.role === "balancer");
+    const nodes: NodeStats[] = this.appNodes().map((n) => {
+      const r = res(n.id);
+      const t = totals.nodes[n.id];
+      return {
+        id: n.id,
+        hostname: n.hostname,
+        ip: n.ip,
+        status: r?.status ?? "unknown",
+        requests: { ...(t?.requests ?? zeroCounts()) },
+        failedAttempts: t?.failedAttempts ?? 0,
+        requestsPerSecond: round(rate.byNode[n.id] ?? 0),
+        share: rate.requests ? round(rate.share[n.id] ?? 0, 4) : null,
+        latencyMs: latency.byNode[n.id] ?? { p50: null, p95: null },
+        cpuPercent: r ? r.cpuPercent : null,
+        memoryBytes: r ? r.memoryBytes : null,
+        memoryLimitBytes: r ? r.memoryLimitBytes : null,
+      };
+    });
+    const stores = this.target.nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal);
+    const figures = this.sessionFigures();
+    const from = nowSec - windowSeconds + 1;
+    const gFrom = gaugesSince ?? from;
+    return {
+      environmentId: this.target.id,
+      at: new Date(nowMs).toISOString(),
+      collector: { state: this.state, message: this.message, cursor: this.cursor, reopened: Math.max(0, this.opens - 1) },
+      balancer: {
+        ...structuredClone(totals.balancer),
+        requestsPerSecond: round(rate.perSecond),
+        latencyMs: latency.overall,
+        cpuPercent: res(balancerNode?.id)?.cpuPercent ?? null,
+        memoryBytes: res(balancerNode?.id)?.memoryBytes ?? null,
+      },
+      nodes,
+      session: {
+        type: this.target.sessionType,
+        items: figures.items,
+        hits: figures.hits,
+        misses: figures.misses,
+        evictions: figures.evictions,
+        hitRatio: figures.hitRatio,
+        connections: figures.connections,
+        bytes: figures.bytes,
+        countRule: SESSION_COUNT_RULE[this.target.sessionType],
+        sampledAt: this.sessionSampledAt ? new Date(this.sessionSampledAt).toISOString() : null,
+        nodes: stores.map((n) => {
+          const r = this.readings.get(n.id);
+          const t = this.sessionTotals[n.id]?.total;
+          return {
+            id: n.id,
+            hostname: n.hostname,
+            up: !!r?.up,
+            items: r?.items ?? 0,
+            hits: t?.hits ?? 0,
+            misses: t?.misses ?? 0,
+            evictions: t?.evictions ?? 0,
+            connections: r?.connections ?? 0,
+            bytes: r?.bytes ?? 0,
+            cpuPercent: res(n.id)?.cpuPercent ?? null,
+            memoryBytes: res(n.id)?.memoryBytes ?? null,
+          };
+        }),
+      },
+      series: {
+        stepSeconds: step,
+        points: this.agg.points(from, nowSec, step),
+        gauges: this.gauges.filter((g) => g.t >= gFrom),
+      },
+    };
+  }
+}

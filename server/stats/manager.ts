@@ -1,0 +1,112 @@
+import { log } from "../log";
+import type { ContainerRuntime } from "../runtime/types";
+import { EnvironmentCollector } from "./collector";
+import type { StatsSettings } from "./settings";
+import type { CollectorTarget, StatsStore } from "./store";
+
+const MAINTENANCE_MS = 10 * 60_000;
+
+/**
+ * One collector per running environment: polls the database every few seconds, starts a collector
+ * when an environment becomes running, updates its node list, and stops it when the environment
+ * stops running or is deleted. Every ten minutes it prunes history past the retention.
+ */
+export class StatsManager {
+  private readonly collectors = new Map<string, EnvironmentCollector>();
+  private readonly starting = new Set<string>();
+  private readonly abort = new AbortController();
+  private lastMaintenance = 0;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly rt: ContainerRuntime,
+    private readonly store: StatsStore,
+    readonly settings: StatsSettings,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  get(envId: string): EnvironmentCollector | undefined {
+    return this.collectors.get(envId);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    await Promise.allSettled([...this.collectors.values()].map((c) => c.stop({ flush: true })));
+    this.collectors.clear();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.sync();
+      } catch (err) {
+        log.warn({ err }, "stats: could not read the environments");
+      }
+      if (Date.now() - this.lastMaintenance > MAINTENANCE_MS) {
+        this.lastMaintenance = Date.now();
+        try {
+          const before = new Date(Date.now() - this.settings.retentionHours * 3600_000);
+          const pruned = await this.store.prune(before);
+          if (pruned.samples || pruned.orphans) log.info({ ...pruned, retentionHours: this.settings.retentionHours }, "stats: pruned history");
+        } catch (err) {
+          log.warn({ err }, "stats: pruning the history failed");
+        }
+      }
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, this.settings.syncMs);
+        this.abort.signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+      });
+    }
+  }
+
+  async sync(): Promise<void> {
+    const targets = await this.store.runningTargets();
+    const running = new Map(targets.map((t) => [t.id, t]));
+    for (const [id, c] of this.collectors) {
+      if (running.has(id)) continue;
+      this.collectors.delete(id);
+      // Still in the database (stopped, failed): keep its totals; deleted or deleting: nothing to keep.
+      const exists = await this.store.target(id);
+      await c.stop({ flush: !!exists });
+      log.info({ envId: id }, "stats: collector stopped");
+    }
+    for (const t of targets) {
+      const existing = this.collectors.get(t.id);
+      if (existing) existing.update(t);
+      else if (!this.starting.has(t.id)) await this.startCollector(t);
+    }
+  }
+
+  private async startCollector(t: CollectorTarget): Promise<void> {
+    this.starting.add(t.id);
+    try {
+      const c = await EnvironmentCollector.start(t, {
+        rt: this.rt,
+        store: this.store,
+        settings: this.settings,
+        onError: (what, err) => log.debug({ envId: t.id, err: err instanceof Error ? err.message : String(err) }, `stats: ${what} failed`),
+      });
+      this.collectors.set(t.id, c);
+      log.info({ envId: t.id }, "stats: collector started");
+    } catch (err) {
+      log.warn({ envId: t.id, err }, "stats: collector could not start");
+    } finally {
+      this.starting.delete(t.id);
+    }
+  }
+}
+
+const g = globalThis as unknown as { __phleetStats?: StatsManager };
+
+/** The process-wide manager; route handlers and the background starter may live in different bundles, hence globalThis. */
+export function statsManager(): StatsManager | undefined {
+  return g.__phleetStats;
+}
+
+export function setStatsManager(m: StatsManager): void {
+  g.__phleetStats = m;
+}

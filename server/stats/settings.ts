@@ -1,0 +1,42 @@
+/**
+ * Statistics settings, read from the process environment (each has a safe default):
+ * - PHLEET_STATS=off                  no collection at all (the bench compares against it)
+ * - PHLEET_STATS_RETENTION_HOURS      how long the downsampled history stays in the database (default 168 = 7 days)
+ * - PHLEET_STATS_POLL_MS              how often session-store counters and CPU/memory are read (default 3000)
+ */
+export interface StatsSettings {
+  enabled: boolean;
+  retentionHours: number;
+  pollMs: number;
+  /** How often the totals (with the log cursor) are written to the database. */
+  flushMs: number;
+  /** How often the manager looks for environments that became running or were deleted. */
+  syncMs: number;
+  /** Width of one downsampled history row. */
+  sampleSeconds: number;
+}
+
+function numberFrom(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Number(value);
+  if (!value || !Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, n));
+}
+
+export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettings {
+  const flag = (env.PHLEET_STATS ?? "on").trim().toLowerCase();
+  return {
+    enabled: !["off", "0", "false", "no"].includes(flag),
+    retentionHours: numberFrom(env.PHLEET_STATS_RETENTION_HOURS, 168, 1, 24 * 366),
+    pollMs: numberFrom(env.PHLEET_STATS_POLL_MS, 3000, 1000, 60_000),
+    flushMs: 2000,
+    syncMs: 2000,
+    sampleSeconds: 60,
+  };
+}
+
+/** The in-memory window: one hour at one-second resolution. */
+export const LIVE_WINDOW_SECONDS = 3600;
+/** Raw latency samples are kept this long for the "current" percentiles, then reduced to p50/p95 per second. */
+export const LATENCY_WINDOW_SECONDS = 60;
+/** "Current" requests/s and share of traffic are measured over this many whole seconds. */
+export const RATE_WINDOW_SECONDS = 10;

@@ -1,0 +1,142 @@
+import type { SessionStoreType } from "../contracts/environment";
+import { db } from "../db/client";
+import { emptyTotals, type BalancerTotals, type NodeTotals, type RequestTotals } from "./aggregate";
+import type { SessionTotalsState } from "./session-store";
+
+/**
+ * Where statistics live in the database:
+ * - StatsTotal: one row per scope ("balancer" with the log cursor, "session", each app node id),
+ *   written together in one transaction, so the cursor always matches the totals it produced.
+ * - StatsSample: one row per environment and minute (downsampled figures), pruned after the retention.
+ */
+
+export interface PersistedState {
+  totals: RequestTotals;
+  /** Engine timestamp of the last balancer log line counted. */
+  cursor: string | null;
+  session: SessionTotalsState;
+}
+
+export interface CollectorNode {
+  id: string;
+  role: string;
+  ordinal: number;
+  hostname: string;
+  ip: string;
+  containerId: string | null;
+}
+
+export interface CollectorTarget {
+  id: string;
+  status: string;
+  sessionType: SessionStoreType;
+  nodes: CollectorNode[];
+}
+
+export interface SampleRow {
+  at: Date;
+  bucketSeconds: number;
+  data: unknown;
+}
+
+export interface StatsStore {
+  runningTargets(): Promise<CollectorTarget[]>;
+  target(envId: string): Promise<CollectorTarget | null>;
+  load(envId: string): Promise<PersistedState | null>;
+  save(envId: string, state: PersistedState): Promise<void>;
+  addSample(envId: string, sample: SampleRow): Promise<void>;
+  samples(envId: string, since: Date): Promise<SampleRow[]>;
+  /** Drops samples past the retention and rows of environments that no longer exist. */
+  prune(before: Date): Promise<{ samples: number; orphans: number }>;
+}
+
+const BALANCER = "balancer";
+const SESSION = "session";
+
+type EnvWithNodes = { id: string; status: string; sessionType: string; nodes: CollectorNode[] };
+const toTarget = (e: EnvWithNodes): CollectorTarget => ({
+  id: e.id,
+  status: e.status,
+  sessionType: e.sessionType === "redis" ? "redis" : "memcached",
+  nodes: e.nodes.map((n) => ({ id: n.id, role: n.role, ordinal: n.ordinal, hostname: n.hostname, ip: n.ip, containerId: n.containerId })),
+});
+
+export const prismaStatsStore: StatsStore = {
+  async runningTargets() {
+    const envs = await db().environment.findMany({ where: { status: "running" }, include: { nodes: true } });
+    return envs.map(toTarget);
+  },
+
+  async target(envId) {
+    const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
+    return env ? toTarget(env) : null;
+  },
+
+  async load(envId) {
+    const rows = await db().statsTotal.findMany({ where: { environmentId: envId } });
+    if (!rows.length) return null;
+    const state: PersistedState = { totals: emptyTotals(), cursor: null, session: {} };
+    for (const row of rows) {
+      let data: unknown;
+      try {
+        data = JSON.parse(row.data);
+      } catch {
+        continue;
+      }
+      if (row.scope === BALANCER) {
+        const { cursor, ...balancer } = data as BalancerTotals & { cursor?: string | null };
+        state.totals.balancer = { ...state.totals.balancer, ...balancer };
+        state.cursor = cursor ?? null;
+      } else if (row.scope === SESSION) {
+        state.session = data as SessionTotalsState;
+      } else {
+        state.totals.nodes[row.scope] = data as NodeTotals;
+      }
+    }
+    return state;
+  },
+
+  async save(envId, state) {
+    const rows: { scope: string; data: string }[] = [
+      { scope: BALANCER, data: JSON.stringify({ ...state.totals.balancer, cursor: state.cursor }) },
+      { scope: SESSION, data: JSON.stringify(state.session) },
+      ...Object.entries(state.totals.nodes).map(([id, t]) => ({ scope: id, data: JSON.stringify(t) })),
+    ];
+    await db().$transaction(
+      rows.map((r) =>
+        db().statsTotal.upsert({
+          where: { environmentId_scope: { environmentId: envId, scope: r.scope } },
+          create: { environmentId: envId, scope: r.scope, data: r.data },
+          update: { data: r.data },
+        }),
+      ),
+    );
+  },
+
+  async addSample(envId, sample) {
+    await db().statsSample.create({
+      data: { environmentId: envId, at: sample.at, bucketSeconds: sample.bucketSeconds, data: JSON.stringify(sample.data) },
+    });
+  },
+
+  async samples(envId, since) {
+    const rows = await db().statsSample.findMany({ where: { environmentId: envId, at: { gte: since } }, orderBy: { at: "asc" }, take: 20_000 });
+    return rows.map((r) => {
+      let data: unknown = null;
+      try {
+        data = JSON.parse(r.data);
+      } catch {
+        data = null;
+      }
+      return { at: r.at, bucketSeconds: r.bucketSeconds, data };
+    });
+  },
+
+  async prune(before) {
+    const old = await db().statsSample.deleteMany({ where: { at: { lt: before } } });
+    const ids = (await db().environment.findMany({ select: { id: true } })).map((e) => e.id);
+    const a = await db().statsSample.deleteMany({ where: { environmentId: { notIn: ids } } });
+    const b = await db().statsTotal.deleteMany({ where: { environmentId: { notIn: ids } } });
+    return { samples: old.count, orphans: a.count + b.count };
+  },
+};
