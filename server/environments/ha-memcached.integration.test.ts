@@ -1,5 +1,6 @@
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { appServerKillUnderLoad, createRunning, deleteAndWait, execIn, healthOf, parallelRequestsOnOneSession } from "../testing/faults";
 import type { Environment } from "../contracts/environment";
 import { api } from "../testing/api-client";
 import { sleep, startLoad, until } from "../testing/load";
@@ -10,44 +11,16 @@ describe("high availability with replicated memcached sessions", () => {
   const docker = new Docker();
   let env: Environment;
 
-  const state = async (containerId: string) => (await docker.getContainer(containerId).inspect()).State;
   const refresh = async () => (env = (await client.get(env.id)).json);
-  const readIni = async (containerId: string) => {
-    const e = await docker.getContainer(containerId).exec({ Cmd: ["cat", "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini"], AttachStdout: true, AttachStderr: true });
-    const stream = await e.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    await new Promise((r) => stream.on("end", r));
-    return Buffer.concat(chunks).toString("utf8");
-  };
+  const readIni = (containerId: string) => execIn(containerId, ["cat", "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini"]);
 
   beforeAll(async () => {
-    const r = await client.create({ name: "it-ha-mc", appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 2 } });
-    expect(r.status).toBe(202);
-    env = await client.waitSettled(r.json.id);
-    expect(env.status, env.error ?? "").toBe("running");
+    env = await createRunning({ name: "it-ha-mc", appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 2 } });
     expect(env.session.savePath.split(",")).toHaveLength(2);
   });
+  afterAll(() => deleteAndWait(env));
 
-  afterAll(async () => {
-    if (!env) return;
-    await client.call("DELETE", `/api/v1/environments/${env.id}`);
-    await client.waitGone(env.id);
-  });
-
-  test("engine kill -9 of an app server: no failed GET, no counter reset; Phleet starts it again", async () => {
-    const load = startLoad(env.url!, { sessions: 6, maxMs: 60_000 });
-    await sleep(2000);
-    const victim = env.nodes.find((n) => n.role === "app")!;
-    await docker.getContainer(victim.containerId!).kill({ signal: "SIGKILL" });
-    await sleep(4000);
-    const report = await load.stop();
-    expect(report.failures).toEqual([]);
-    expect(report.failed).toBe(0);
-    expect(report.resets).toBe(0);
-    expect(report.ok).toBeGreaterThan(50);
-    await until("the killed app server runs and is healthy again", async () => (await state(victim.containerId!)).Health?.Status === "healthy", 60_000);
-  });
+  test("engine kill -9 of an app server: no failed GET, no counter reset; Phleet starts it again", () => appServerKillUnderLoad(env));
 
   test("one of two memcached nodes killed and back empty: no failed request; once re-admitted, no reset or stale counter", async () => {
     const load = startLoad(env.url!, { sessions: 6, maxMs: 90_000 });
@@ -55,7 +28,7 @@ describe("high availability with replicated memcached sessions", () => {
     const store = env.nodes.find((n) => n.role === "session")!;
     await docker.getContainer(store.containerId!).kill({ signal: "SIGKILL" });
     // Phleet starts it again empty, lets it take replica writes only (weight 1), refills it, then restores it.
-    await until("the killed memcached node is healthy again", async () => (await state(store.containerId!)).Health?.Status === "healthy", 60_000);
+    await until("the killed memcached node is healthy again", async () => (await healthOf(store.containerId!)) === "healthy", 60_000);
     await until("every app server lists it with its normal weight again", async () => {
       for (const app of env.nodes.filter((n) => n.role === "app")) {
         const ini = await readIni(app.containerId!);
@@ -66,23 +39,14 @@ describe("high availability with replicated memcached sessions", () => {
     const readmittedAt = load.report.failures.length;
     await sleep(6000);
     const report = await load.stop();
-    expect(report.failed).toBe(0);
+    expect(report.failed, report.failures.slice(0, 5).join("\n")).toBe(0);
     // Known limit, measured by npm run bench: in the ~0.5 s before Phleet reacts, libmemcached can read a
     // dead primary as "not found". From re-admission on, no session may be served empty or stale.
     expect(report.failures.slice(readmittedAt)).toEqual([]);
     expect(report.ok).toBeGreaterThan(100);
   });
 
-  test("10 parallel requests on one session: the counter ends exactly 10 higher", async () => {
-    const load = startLoad(env.url!, { sessions: 1, maxRequests: 1 });
-    await load.done();
-    const session = load.sessions[0]!;
-    const before = load.lastVisits[0]!;
-    const replies = await Promise.all(Array.from({ length: 10 }, () => session.counter()));
-    expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const after = await session.counter();
-    expect(after.reply!.visits).toBe(before + 11);
-  });
+  test("10 parallel requests on one session: the counter ends exactly 10 higher", () => parallelRequestsOnOneSession(env));
 
   test("scaling 2 -> 4 -> 2 under load: no failed request", async () => {
     const load = startLoad(env.url!, { sessions: 6, maxMs: 150_000 });
@@ -111,14 +75,7 @@ describe("high availability with replicated memcached sessions", () => {
     await refresh();
     const app = env.nodes.find((n) => n.role === "app")!;
     const iniPath = "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini";
-    const exec = async (cmd: string[]) => {
-      const e = await docker.getContainer(app.containerId!).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-      const stream = await e.start({ hijack: true, stdin: false });
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      await new Promise((r) => stream.on("end", r));
-      return Buffer.concat(chunks).toString("utf8");
-    };
+    const exec = (cmd: string[]) => execIn(app.containerId!, cmd);
     // Cut the node off: its session store addresses now lead nowhere (a closed port), then reload PHP.
     await exec(["sh", "-c", `cp ${iniPath} /tmp/session.ini.bak && sed -i 's/:11211/:11299/g' ${iniPath} && apache2ctl graceful`]);
     await sleep(1500);

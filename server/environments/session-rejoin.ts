@@ -7,9 +7,10 @@ import { waitHealthy } from "./nodes";
 
 /**
  * Re-admitting a memcached session node that comes back empty, without serving an empty or stale session:
- * 1. every app server lists it with weight 1 (no reads from it, replica writes still go to it), reloaded
- *    gracefully; 2. it is started; 3. every session on a surviving node is copied to it with `add`, which
- *    never overwrites a newer replica write; 4. it gets its normal weight back.
+ * 1. while it is down, the app servers leave it out (no write or lock waits on a dead server); 2. it is
+ *    started; 3. every app server lists it with weight 1 (no reads from it, replica writes go to it), reloaded
+ *    gracefully; 4. every session on a surviving node is copied to it with `add`, which never overwrites a
+ *    newer replica write; 5. it gets its normal weight back.
  */
 
 const RELOAD: Record<string, string[]> = {
@@ -17,10 +18,13 @@ const RELOAD: Record<string, string[]> = {
   "nginx-php": ["sh", "-c", "kill -USR2 \"$(cat /run/php/php8.2-fpm.pid)\""],
 };
 
-async function setAppSavePath(rt: ContainerRuntime, envId: string, joiningIp?: string) {
+async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joiningIp?: string; excludeIp?: string } = {}) {
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
-  const storeIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
-  const savePath = memcachedSavePath(storeIps, joiningIp);
+  const storeIps = nodes
+    .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map((n) => n.ip);
+  const savePath = memcachedSavePath(storeIps, opts.joiningIp);
   for (const app of nodes.filter((n) => n.role === "app" && n.containerId)) {
     const path = sessionIniPath(app.type);
     const current = await rt.readFile(app.containerId!, path);
@@ -63,9 +67,10 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   const node = await db().node.findUnique({ where: { id: nodeId } });
   if (!node?.containerId) throw new RuntimeError("no such session node", "not_found");
   const envId = node.environmentId;
-  await setAppSavePath(rt, envId, node.ip);
+  await setAppSavePath(rt, envId, { excludeIp: node.ip });
   await rt.startContainer(node.containerId);
   await waitHealthy(rt, node.containerId, 60_000);
+  await setAppSavePath(rt, envId, { joiningIp: node.ip });
 
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
   const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
