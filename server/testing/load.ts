@@ -1,4 +1,4 @@
-import { SessionClient } from "./api-client";
+import { SessionClient } from "./session-client";
 
 /**
  * Bounded session load through an environment's balancer (loopback only): each session requests
