@@ -45,5 +45,9 @@ describe("memcached rejoin", () => {
     expect(next).toContain('session.save_path = "10.0.0.11:11211:100,10.0.0.12:11211:1"');
     expect(next).toContain("session.gc_maxlifetime = 99"); // the user's own edit stays
     expect(next.match(/session\.save_path/g)).toHaveLength(1);
+    // Leaving one of two servers out: no replica may be asked of a server that is not listed.
+    const alone = withSavePath(ini, "10.0.0.11:11211", 1);
+    expect(alone).toContain("memcached.sess_number_of_replicas = 0");
+    expect(withSavePath(alone, "10.0.0.11:11211:100,10.0.0.12:11211:1", 2)).toContain("memcached.sess_number_of_replicas = 1");
   });
 });

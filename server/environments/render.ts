@@ -24,10 +24,21 @@ export function memcachedSavePath(storeIps: string[], joiningIp?: string): strin
   return storeIps.map((ip) => `${ip}:11211:${ip === joiningIp ? 1 : 100}`).join(",");
 }
 
-/** Replaces only the session.save_path line, so other edits of the file are kept. */
-export function withSavePath(ini: string, savePath: string): string {
-  const line = `session.save_path = "${savePath}"`;
-  return /^\s*session\.save_path\s*=.*$/m.test(ini) ? ini.replace(/^\s*session\.save_path\s*=.*$/m, line) : `${ini.trimEnd()}\n${line}\n`;
+function withSetting(ini: string, key: string, line: string): string {
+  const re = new RegExp(`^\\s*${key.replace(/\./g, "\\.")}\\s*=.*$`, "m");
+  return re.test(ini) ? ini.replace(re, line) : `${ini.trimEnd()}\n${line}\n`;
+}
+
+/**
+ * Replaces only the session.save_path line (and, for memcached, the replica count, which must stay below the
+ * number of listed servers), so other edits of the file are kept.
+ */
+export function withSavePath(ini: string, savePath: string, memcachedServers?: number): string {
+  let out = withSetting(ini, "session.save_path", `session.save_path = "${savePath}"`);
+  if (memcachedServers !== undefined) {
+    out = withSetting(out, "memcached.sess_number_of_replicas", `memcached.sess_number_of_replicas = ${Math.max(0, memcachedServers - 1)}`);
+  }
+  return out;
 }
 
 /** conf.d/90-phleet-session.ini: the lines the classic guides have people type into php.ini by hand. */

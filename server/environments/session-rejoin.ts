@@ -29,7 +29,7 @@ async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joini
     const path = sessionIniPath(app.type);
     const current = await rt.readFile(app.containerId!, path);
     if (current === null) continue;
-    const next = withSavePath(current, savePath);
+    const next = withSavePath(current, savePath, storeIps.length);
     if (next !== current) await rt.writeFiles(app.containerId!, [{ path, content: next }]);
     const r = await rt.exec(app.containerId!, RELOAD[app.type] ?? ["true"], { timeoutMs: 15_000 });
     if (r.exitCode !== 0) log.warn({ node: app.hostname, err: r.stderr.trim() }, "PHP reload after a save_path change failed");
