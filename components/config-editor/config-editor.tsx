@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowUpRight, ChevronLeft, FileCog } from "lucide-react";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import { useNow } from "@/components/ui/use-now";
 import { ApiRequestError } from "@/components/data/api";
 import { environmentQuery } from "@/components/data/environments";
 import { ROLE_LABEL } from "@/components/environments/labels";
@@ -18,15 +19,6 @@ import { ScopeTree, type Selection } from "./file-tree";
 
 const RESTART_KINDS = new Set(["nodes.restart", "config.restart"]);
 
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
 
 function scopesOf(env: Environment): { scope: EditScope; hint?: string }[] {
   const apps = env.nodes.filter((n) => n.role === "app");

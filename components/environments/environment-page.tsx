@@ -3,10 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
 import { environmentQuery } from "@/components/data/environments";
 import { Button } from "@/components/ui/button";
+import { useNow } from "@/components/ui/use-now";
 import { Card } from "@/components/ui/card";
 import { ErrorPanel } from "@/components/ui/error-panel";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -19,16 +20,6 @@ import { TaskProgress } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
 import { StatsPanel } from "@/components/stats/stats-panel";
 
-/** Ticks while something runs, so step durations grow between polls. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
 
 export function EnvironmentPage({ id }: { id: string }) {
   const q = useQuery(environmentQuery(id));

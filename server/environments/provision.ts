@@ -115,6 +115,23 @@ export async function removeEnvironmentResources(rt: ContainerRuntime, envId: st
   return { containers: containers.length, networks: networks.length };
 }
 
+/** The deletion task's work, shared by DELETE and by reconciliation of an interrupted deletion. */
+export async function runDeletion(rt: ContainerRuntime, ctx: TaskContext, envId: string): Promise<void> {
+  await ctx.step("containers", (progress) => removeEnvironmentResources(rt, envId, progress));
+  await ctx.step("network", async (progress) => {
+    for (const n of await rt.listNetworks({ [LABEL.environment]: envId })) await rt.removeNetwork(n.id);
+    progress("no network left");
+  });
+  await ctx.step("record", async () => {
+    await db().environment.delete({ where: { id: envId } });
+  });
+}
+
+/** A deletion that failed leaves the environment `failed` with the reason, so it can be deleted again. */
+export async function markDeleteFailed(envId: string, message: string): Promise<void> {
+  await db().environment.update({ where: { id: envId }, data: { status: "failed", error: `Delete failed: ${message}` } }).catch(() => undefined);
+}
+
 export async function markFailed(rt: ContainerRuntime, envId: string, message: string): Promise<void> {
   const env = await db().environment.findUnique({ where: { id: envId } });
   if (!env || env.status === "deleting") return;

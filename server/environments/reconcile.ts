@@ -9,7 +9,7 @@ import { createTask, isTaskRunning, runTask } from "../tasks/runner";
 import { syncBalancer } from "./balancer";
 import { healNode } from "./heal";
 import { createNodeContainer, waitHealthy } from "./nodes";
-import { CREATE_STEPS, DELETE_STEPS, markFailed, provision, removeEnvironmentResources } from "./provision";
+import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, markFailed, provision, runDeletion } from "./provision";
 
 /**
  * Compares the database with the containers that carry this installation's labels: finishes or
@@ -48,13 +48,7 @@ export async function reconcile(rt: ContainerRuntime = runtime()): Promise<Recon
       report.resumed.push(env.id);
     } else if (env.status === "deleting") {
       const task = await createTask("environment.delete", env.id, DELETE_STEPS);
-      void runTask(task.id, async (ctx) => {
-        await ctx.step("containers", (progress) => removeEnvironmentResources(rt, env.id, progress));
-        await ctx.step("network", async () => undefined);
-        await ctx.step("record", async () => {
-          await db().environment.delete({ where: { id: env.id } });
-        });
-      });
+      void runTask(task.id, (ctx) => runDeletion(rt, ctx, env.id), (message) => markDeleteFailed(env.id, message));
       report.resumed.push(env.id);
     }
   }

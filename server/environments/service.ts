@@ -7,7 +7,7 @@ import { runtime } from "../runtime";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, settleTasks } from "../tasks/runner";
 import { freeHostPort } from "./ports";
-import { CREATE_STEPS, DELETE_STEPS, markFailed, provision, removeEnvironmentResources } from "./provision";
+import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, markFailed, provision, runDeletion } from "./provision";
 import { freeBlock, planNodes, subnetOf } from "./topology";
 import { environmentView, nodeView } from "./view";
 
@@ -100,19 +100,9 @@ export async function deleteEnvironment(id: string, rt: ContainerRuntime = runti
     task.id,
     async (ctx) => {
       await settleTasks(earlier); // a provisioning still under way stops at its next step
-      await ctx.step("containers", (progress) => removeEnvironmentResources(rt, id, progress));
-      await ctx.step("network", async (progress) => {
-        const left = await rt.listNetworks({ [LABEL.environment]: id });
-        for (const n of left) await rt.removeNetwork(n.id);
-        progress("no network left");
-      });
-      await ctx.step("record", async () => {
-        await db().environment.delete({ where: { id } });
-      });
+      await runDeletion(rt, ctx, id);
     },
-    async (message) => {
-      await db().environment.update({ where: { id }, data: { status: "failed", error: `Delete failed: ${message}` } }).catch(() => undefined);
-    },
+    (message) => markDeleteFailed(id, message),
   );
   return getEnvironment(id, rt);
 }
