@@ -102,6 +102,8 @@ export interface FollowLogsOptions {
   after?: string;
   /** Only lines of the last N seconds when no cursor is given. */
   sinceSeconds?: number;
+  /** Start at most this many lines from the end (the engine reads them from the end of its file, cheaply). */
+  tail?: number;
   signal?: AbortSignal;
 }
 

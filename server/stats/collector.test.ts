@@ -20,13 +20,16 @@ const target: CollectorTarget = {
 class FakeEngine {
   lines: LogLine[] = [];
   opens: (string | undefined)[] = [];
+  tails: (number | undefined)[] = [];
+  /** "stall": the stream delivers what is there, then hangs without ending, as a stuck engine follower would. */
+  mode: "end" | "stall" = "end";
   private seq = 0;
   /** The engine's `since` is coarse: it also returns the line at the cursor; the collector must drop it. */
   sloppy = true;
 
-  add(ip: string, opts: { rid?: string; status?: number } = {}) {
+  add(ip: string, opts: { rid?: string; status?: number; timestamp?: string } = {}) {
     const n = this.seq++;
-    const ts = `2024-05-01T10:00:${String(Math.floor(n / 10)).padStart(2, "0")}.${String(n % 10).padStart(9, "0")}Z`;
+    const ts = opts.timestamp ?? `2024-05-01T10:00:${String(Math.floor(n / 10)).padStart(2, "0")}.${String(n % 10).padStart(9, "0")}Z`;
     const text = JSON.stringify({ ts: Date.now() / 1000, rid: opts.rid ?? `rid-${n}`, method: "GET", uri: "/", status: opts.status ?? 200, rt: 0.01, ua: `${ip}:80`, us: "200", urt: "0.004", bytes: 5 });
     this.lines.push({ stream: "stdout", timestamp: ts, text });
   }
@@ -35,16 +38,20 @@ class FakeEngine {
     const lines = () => this.lines;
     const opens = this.opens;
     const sloppy = () => this.sloppy;
+    const tails = this.tails;
+    const mode = () => this.mode;
     return {
       async inspectContainer(id: string) {
         return { id, running: true } as never;
       },
       async followLogs(_id: string, onLine: (l: LogLine) => void, o: FollowLogsOptions = {}) {
         opens.push(o.after);
+        tails.push(o.tail);
         const all = lines();
         const from = o.after ? all.findIndex((l) => l.timestamp >= o.after!) : 0;
         const start = from < 0 ? all.length : sloppy() ? from : from + 1;
         for (const l of all.slice(start)) onLine(l);
+        if (mode() === "stall") await new Promise((r) => o.signal?.addEventListener("abort", r, { once: true }));
         // The stream ends, as when the balancer restarts.
       },
       async listContainers() {
@@ -133,6 +140,40 @@ describe("EnvironmentCollector", () => {
     expect(s.balancer.requests.total).toBe(8);
     expect(s.nodes.find((n) => n.id === "a2")!.requests.total).toBe(3);
     await until(() => store.state!.totals.balancer.requests.total === 8);
+  });
+
+  it("reopens a stream that stalls silently, from the cursor and from the end of the log, and loses nothing", async () => {
+    const engine = new FakeEngine();
+    engine.mode = "stall";
+    const store = memoryStore();
+    for (let i = 0; i < 3; i++) engine.add("10.1.1.21");
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings: { ...settings, silenceReopenMs: 200 } });
+    running.push(c);
+    const total = () => c.snapshot(60).balancer.requests.total;
+    await until(() => total() === 3);
+    // These lines are written while the follower is stuck: only a reopen shows them.
+    for (let i = 0; i < 4; i++) engine.add("10.1.1.22");
+    await until(() => total() === 7);
+    expect(engine.opens.length).toBeGreaterThanOrEqual(2);
+    expect(engine.tails[0]).toBeUndefined();
+    expect(engine.tails[1]).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500)); // more silent reopens: still nothing counted twice
+    expect(total()).toBe(7);
+    expect(c.snapshot(60).nodes.find((n) => n.id === "a2")!.requests.total).toBe(4);
+  });
+
+  it("counts lines whose engine timestamp steps back within one stream (a clock adjusted backwards)", async () => {
+    const engine = new FakeEngine();
+    const store = memoryStore();
+    engine.add("10.1.1.21", { timestamp: "2024-05-01T10:00:05.000000000Z" });
+    engine.add("10.1.1.21", { timestamp: "2024-05-01T10:00:06.000000000Z" });
+    engine.add("10.1.1.22", { timestamp: "2024-05-01T10:00:01.000000000Z" });
+    engine.add("10.1.1.22", { timestamp: "2024-05-01T10:00:01.500000000Z" });
+    engine.mode = "stall";
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings });
+    running.push(c);
+    await until(() => c.snapshot(60).balancer.requests.total === 4);
+    expect(c.snapshot(60).nodes.map((n) => n.requests.total)).toEqual([2, 2]);
   });
 
   it("an offline view shows the persisted totals", async () => {

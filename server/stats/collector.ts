@@ -54,6 +54,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Lines read back from the end of the log when a silent stream is reopened; older ones were counted already. */
+const SILENCE_TAIL_LINES = 5000;
+
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
@@ -74,6 +77,8 @@ export class EnvironmentCollector {
   private state: CollectorState = "waiting";
   private message: string | null = "starting";
   private opens = 0;
+  private catchingUp = true;
+  private lastLineAt = 0;
   private dirty = false;
   private sessionSampledAt: number | null = null;
   private lastSampleMinute: number;
@@ -138,6 +143,7 @@ export class EnvironmentCollector {
 
   private async followLoop(): Promise<void> {
     const signal = this.abort.signal;
+    let afterSilence = false;
     while (!signal.aborted) {
       const balancer = this.target.nodes.find((n) => n.role === "balancer");
       let live: ContainerState | null = null;
@@ -157,20 +163,50 @@ export class EnvironmentCollector {
       this.state = "following";
       this.message = null;
       this.opens++;
+      this.catchingUp = true;
+      // A stream that says nothing for a while is reopened from the cursor: an engine log follower that
+      // stalls would otherwise hide requests until the balancer restarts. Reopening is cheap (read from the
+      // end of the file) and counts nothing twice (cursor, then request ids).
+      const stream = new AbortController();
+      const onAbort = () => stream.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.lastLineAt = this.now();
+      const silence = this.deps.settings.silenceReopenMs;
+      const watchdog = setInterval(() => {
+        if (this.now() - this.lastLineAt >= silence) {
+          afterSilence = true;
+          stream.abort();
+        }
+      }, Math.max(50, Math.floor(silence / 5)));
+      const reopenedAfterSilence = afterSilence;
+      afterSilence = false;
       try {
-        await this.deps.rt.followLogs(live.id, (line) => this.onLine(line), { after: this.cursor ?? undefined, signal });
+        await this.deps.rt.followLogs(live.id, (line) => this.onLine(line), {
+          after: this.cursor ?? undefined,
+          ...(reopenedAfterSilence && this.cursor ? { tail: SILENCE_TAIL_LINES } : {}),
+          signal: stream.signal,
+        });
       } catch (err) {
         this.message = `Reading the balancer log failed: ${err instanceof Error ? err.message : String(err)}`;
         this.report("follow the balancer log", err);
+      } finally {
+        clearInterval(watchdog);
+        signal.removeEventListener("abort", onAbort);
       }
+      if (afterSilence) continue;
       // The stream ended: the balancer stopped or restarted. Reopen from the cursor once it runs.
       await sleep(500, signal);
     }
   }
 
-  /** One log line: counted once (cursor, then request id), attributed to the node that answered. */
+  /**
+   * One log line: counted once (cursor, then request id), attributed to the node that answered. The cursor
+   * only filters the first lines of a reopened stream: past it, lines are new even if the clock stepped back.
+   */
   onLine(line: LogLine): void {
-    if (this.cursor && compareLogTimestamps(line.timestamp, this.cursor) <= 0) return;
+    this.lastLineAt = this.now();
+    if (this.catchingUp && this.cursor && compareLogTimestamps(line.timestamp, this.cursor) <= 0) return;
+    this.catchingUp = false;
     this.cursor = line.timestamp;
     this.dirty = true;
     if (line.stream !== "stdout") return;

@@ -14,6 +14,8 @@ export interface StatsSettings {
   syncMs: number;
   /** Width of one downsampled history row. */
   sampleSeconds: number;
+  /** A balancer log stream silent this long is reopened from its cursor (a stalled engine follower loses nothing). */
+  silenceReopenMs: number;
 }
 
 function numberFrom(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -31,6 +33,7 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     flushMs: 2000,
     syncMs: 2000,
     sampleSeconds: 60,
+    silenceReopenMs: 5000,
   };
 }
 

@@ -109,9 +109,13 @@ test("2 app nodes + memcached: exact per-node counts, failover, session count, b
     expect(run.ok).toBe(120);
     expect(run.distinctSessions).toBe(5);
     expect(Object.keys(run.byNode)).toEqual([survivor.hostname]);
+    let seen: Stats = beforeTraffic;
     const { value: afterFailover } = await waitFor("120 more requests counted", 3000, async () => {
-      const s = await stats();
-      return s.balancer.requests.total - beforeTraffic.balancer.requests.total >= 120 && s;
+      seen = await stats();
+      return seen.balancer.requests.total - beforeTraffic.balancer.requests.total >= 120 && seen;
+    }).catch((err: Error) => {
+      // Say what the collector saw, so a miss here can be told apart from a slow stream.
+      throw new Error(`${err.message}; counted ${seen.balancer.requests.total - beforeTraffic.balancer.requests.total}, collector ${JSON.stringify(seen.collector)}`);
     });
     expect(afterFailover.balancer.requests.total - beforeTraffic.balancer.requests.total).toBe(120);
     expect(nodeTotal(afterFailover, victim.id)).toBe(nodeTotal(beforeTraffic, victim.id));

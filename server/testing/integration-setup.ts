@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startApp, type TestApp } from "./app-server";
 import { sweepInstance } from "./sweep";
@@ -30,5 +32,26 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await app?.stop();
+  if (app) printServerWarnings(path.join(app.dataDir, "server.log"));
   await sweepInstance(TEST_INSTANCE);
+}
+
+/** The control plane's own warnings and errors of the run (pino JSON, level >= 40), so a CI failure comes with its server side. */
+function printServerWarnings(file: string) {
+  let text = "";
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return;
+  }
+  const lines = text.split("\n").filter((l) => {
+    try {
+      return (JSON.parse(l) as { level?: number }).level! >= 40;
+    } catch {
+      return false;
+    }
+  });
+  if (!lines.length) return;
+  console.log(`[${TEST_INSTANCE}] the control plane logged ${lines.length} warnings/errors; the last ones:`);
+  for (const l of lines.slice(-40)) console.log(l.length > 600 ? `${l.slice(0, 600)}…` : l);
 }

@@ -21,6 +21,7 @@ import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
 import { statusOf, toRuntimeError } from "./engine-errors";
 import { fromInspect, fromSummary } from "./state";
+import { compareLogTimestamps } from "../log-timestamps";
 import { pipeLogLines, toEngineSince } from "./streams";
 
 const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
@@ -264,17 +265,21 @@ export class DockerRuntime implements ContainerRuntime {
         stderr: true,
         timestamps: true,
         ...(since ? { since: since as unknown as number } : {}),
+        ...(options.tail !== undefined ? { tail: options.tail } : {}),
       })) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       throw toRuntimeError(err, `follow logs of ${id.slice(0, 12)}`);
     }
     const abort = () => (raw as unknown as { destroy?: () => void }).destroy?.();
     options.signal?.addEventListener("abort", abort, { once: true });
-    const after = options.after;
+    let after = options.after;
     try {
-      // `since` has whole-line precision at best; the cursor check drops the line it points at.
+      // `since` has whole-line precision at best: the cursor check drops the lines up to the one it points at.
+      // Only the leading lines: once past the cursor, every line is new, even if the clock stepped back.
       await pipeLogLines(this.docker, raw, (line) => {
-        if (!after || line.timestamp > after) onLine(line);
+        if (after && compareLogTimestamps(line.timestamp, after) <= 0) return;
+        after = undefined;
+        onLine(line);
       });
     } finally {
       options.signal?.removeEventListener("abort", abort);
