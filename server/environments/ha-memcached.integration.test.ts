@@ -21,10 +21,6 @@ describe("high availability with replicated memcached sessions", () => {
 
   test("engine kill -9 of an app server: no failed GET, no counter reset; Phleet starts it again", () => appServerKillUnderLoad(env));
 
-  // Not here: one of two memcached nodes killed under load. Phleet re-admits it without empty or stale reads
-  // (session-rejoin.ts), but in the moment before Phleet reacts libmemcached can still read a session as empty,
-  // so "0 resets" does not hold every time. npm run bench measures and prints that scenario's counts instead.
-
   test("10 parallel requests on one session: the counter ends exactly 10 higher", () => parallelRequestsOnOneSession(env));
 
   test("scaling 2 -> 4 -> 2 under load: no failed request", async () => {
@@ -71,4 +67,48 @@ describe("high availability with replicated memcached sessions", () => {
     expect(report.ok).toBe(60);
     expect(report.nodes[app.hostname] ?? 0).toBe(0);
   });
+
+  // In an environment of its own: after a re-admission, later tests on the same session store have seen stale
+  // reads (see the note in session-rejoin.ts), and that must not be blamed on them.
+  //
+  // One of two memcached nodes killed under load. While it is down: no failed request and no reset (reads fall
+  // back to the replica; Phleet leaves the node out of save_path at once). Not asserted here: its re-admission
+  // (session-rejoin.ts) still shows a few stale or empty reads in some runs; npm run bench prints those counts.
+  test("engine kill -9 of one of two memcached nodes: while it is down, no failed request and no counter reset", async () => {
+    const env = await createRunning({ name: "it-ha-mckill", appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 2 } });
+    try {
+      const victim = env.nodes.find((n) => n.role === "session")!;
+      const app = env.nodes.find((n) => n.role === "app")!;
+      const iniPath = "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini";
+      const savePathOf = async () => /session\.save_path = "([^"]*)"/.exec(await execIn(app.containerId!, ["cat", iniPath]))?.[1] ?? "";
+      const original = await savePathOf();
+      expect(original).toContain(`${victim.ip}:11211`);
+      const load = startLoad(env.url!, { sessions: 6, maxMs: 60_000 });
+      await sleep(2000);
+      const killedAt = Date.now();
+      await docker.getContainer(victim.containerId!).kill({ signal: "SIGKILL" });
+      let leftOutAfterMs: number | null = null;
+      // The load runs until Phleet starts the node again (its heal waits 1.5 s for a stop to record itself).
+      await until("Phleet starts the killed memcached node again", async () => {
+        if (leftOutAfterMs === null && !(await savePathOf()).includes(victim.ip)) leftOutAfterMs = Date.now() - killedAt;
+        return (await docker.getContainer(victim.containerId!).inspect()).State.Running;
+      }, 30_000, 50);
+      const downMs = Date.now() - killedAt;
+      const report = await load.stop();
+      console.log(`[ha] memcached node down ${downMs} ms, left out of save_path after ${leftOutAfterMs} ms: ${report.requests} requests, ${report.failed} failed, ${report.resets} resets, ${report.stale} stale`);
+      expect(report.failures).toEqual([]);
+      expect(report.failed).toBe(0);
+      expect(report.resets).toBe(0);
+      expect(report.ok).toBeGreaterThan(50);
+      expect(leftOutAfterMs).not.toBeNull();
+      // The node is refilled and listed with its full weight again.
+      await until("the memcached node is re-admitted", async () => (await savePathOf()) === original, 60_000);
+      // The file changes before Apache's graceful reload has replaced its workers; until then old and new workers
+      // take a session's lock on different nodes.
+      await sleep(3000);
+    } finally {
+      await deleteAndWait(env);
+    }
+  });
+
 });

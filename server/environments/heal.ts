@@ -8,7 +8,7 @@ import type { ContainerRuntime, EngineEvent } from "../runtime/types";
 import { isTaskRunning } from "../tasks/runner";
 import { syncBalancer } from "./balancer";
 import { waitHealthy } from "./nodes";
-import { rejoinMemcachedNode } from "./session-rejoin";
+import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
 
 /**
  * Self-healing: a node that dies while it should run (a crash, an engine kill, an OOM) is started
@@ -46,10 +46,20 @@ export async function healNode(rt: ContainerRuntime, nodeId: string, reason: str
   }
 }
 
+/** A replicated memcached node that died while it should run is left out of save_path now, not after the heal delay. */
+async function excludeIfSessionNode(rt: ContainerRuntime, nodeId: string): Promise<void> {
+  if (healing.has(nodeId)) return; // a rejoin in progress owns save_path
+  const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: true } });
+  if (!node || node.role !== "session" || node.type !== "memcached" || node.environment.sessionCount < 2) return;
+  if (node.desiredState !== "running" || node.environment.status !== "running") return;
+  await excludeMemcachedNode(rt, nodeId);
+}
+
 function onEvent(rt: ContainerRuntime, e: EngineEvent) {
   if (e.type !== "container" || e.action !== "die") return;
   const nodeId = e.labels[LABEL.node];
   if (!nodeId) return;
+  void excludeIfSessionNode(rt, nodeId).catch((err) => log.warn({ nodeId, err: (err as Error).message }, "leaving a dead session node out failed"));
   // Give a stop requested through Phleet time to record itself, and the restart policy its chance.
   setTimeout(() => void healNode(rt, nodeId, `exited with code ${e.exitCode ?? "?"}`), 1500);
 }

@@ -9,6 +9,11 @@ describe("session wiring", () => {
     expect(ini).toContain("session.save_handler = memcached");
     expect(ini).toContain("memcached.sess_number_of_replicas = 2");
     expect(ini).toContain("memcached.sess_locking = On");
+    // Strict mode's id check asks only the primary node, so with replicas it would reset the sessions of a dead node.
+    expect(ini).toContain("session.use_strict_mode = 0");
+    expect(renderSessionIni("memcached", ["10.0.0.11"])).toContain("session.use_strict_mode = 1");
+    expect(renderSessionIni("redis", ["10.0.0.11", "10.0.0.12"])).toContain("session.use_strict_mode = 1");
+    expect(ini).toContain("session.cookie_httponly = 1");
   });
 
   test("redis: tcp:// URL with short timeouts, locking on", () => {
@@ -27,6 +32,9 @@ describe("balancer nginx.conf", () => {
     expect(upstream).toContain("server 10.0.0.21:80 max_fails=1 fail_timeout=5s;");
     expect(upstream).toContain("server 10.0.0.22:80 max_fails=1 fail_timeout=5s down;");
     expect(upstream).toMatch(/zone phleet_app/);
+    // Backups that are never marked failed, for the servers in rotation only.
+    expect(upstream).toContain("server 10.0.0.21:80 backup max_fails=0;");
+    expect(upstream).not.toContain("server 10.0.0.22:80 backup");
     const conf = renderBalancerConf();
     expect(conf).toContain("include /etc/nginx/phleet-upstream.conf;");
     expect(conf).toMatch(/proxy_connect_timeout 1s;/);

@@ -49,7 +49,17 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
     "; so any of them can serve the next request of a session.",
     `session.save_handler = ${w.saveHandler}`,
     `session.save_path = "${w.savePath}"`,
-    "session.use_strict_mode = 1",
+    ...(type === "memcached" && storeIps.length > 1
+      ? [
+          "; Strict mode off: php-memcached checks a session id with memcached_exist, which asks only the id's",
+          "; primary node and never its replica, so with that node down every one of its sessions would be",
+          "; replaced by a new empty one. Guard against fixation in the app: session_regenerate_id() at sign-in.",
+          "session.use_strict_mode = 0",
+        ]
+      : ["session.use_strict_mode = 1"]),
+    "session.use_only_cookies = 1",
+    "session.cookie_httponly = 1",
+    'session.cookie_samesite = "Lax"',
     "session.gc_maxlifetime = 1440",
   ];
   if (type === "memcached") {
@@ -104,10 +114,17 @@ export function renderUpstreamConf(upstreams: BalancerUpstream[]): string {
   const servers = upstreams
     .map((u) => `    server ${u.ip}:${u.port} max_fails=1 fail_timeout=5s${u.down ? " down" : ""};`)
     .join("\n");
+  const backups = upstreams
+    .filter((u) => !u.down)
+    .map((u) => `    server ${u.ip}:${u.port} backup max_fails=0;`)
+    .join("\n");
   return `# Managed by Phleet: rewritten when app servers are added, removed or restarted.
 upstream phleet_app {
     zone phleet_app 64k;
 ${servers}
+    # The same servers again as backups that are never marked failed: when a session-store blip makes every
+    # app server answer 503 at once, nginx keeps trying them instead of answering 502 for fail_timeout.
+${backups}
     keepalive 32;
 }
 `;
