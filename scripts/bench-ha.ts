@@ -83,17 +83,22 @@ async function throughput(url: string, total = 4000, concurrency = 16, sessions 
   return { rps: total / secs, errors };
 }
 
-async function killUnderLoad(docker: Docker, env: Environment, role: "app" | "session"): Promise<LoadReport> {
+type KillReport = LoadReport & { whileDown?: Pick<LoadReport, "requests" | "failed" | "resets" | "stale"> };
+
+async function killUnderLoad(docker: Docker, env: Environment, role: "app" | "session"): Promise<KillReport> {
   const load = startLoad(env.url!, { sessions: 6, maxMs: 60_000 });
   await sleep(2000);
   const victim = env.nodes.find((n) => n.role === role)!;
   await docker.getContainer(victim.containerId!).kill({ signal: "SIGKILL" });
+  // The counts up to the moment Phleet starts the node again, then through its return (a session node's re-admission).
+  for (let i = 0; i < 600 && !(await docker.getContainer(victim.containerId!).inspect()).State.Running; i++) await sleep(50);
+  const { requests, failed, resets, stale } = load.report;
   for (let i = 0; i < 60; i++) {
     await sleep(1000);
     if ((await docker.getContainer(victim.containerId!).inspect()).State.Health?.Status === "healthy") break;
   }
   await sleep(role === "session" ? 8000 : 3000);
-  return load.stop();
+  return { ...(await load.stop()), whileDown: { requests, failed, resets, stale } };
 }
 
 export async function benchHa(api: Api) {
@@ -110,7 +115,7 @@ export async function benchHa(api: Api) {
       await removeEnv(api, env.id);
     }
   }
-  const kills: Record<string, LoadReport> = {};
+  const kills: Record<string, KillReport> = {};
   const mc = await createEnv(api, "bench-kill-mc", "memcached", 2);
   try {
     kills["app server kill -9"] = await killUnderLoad(docker, mc, "app");
@@ -126,5 +131,9 @@ export function printHa({ rows, kills }: Awaited<ReturnType<typeof benchHa>>) {
   console.log("\nThroughput through the balancer, apache-php x2, 16 connections, 32 sessions, 4000 requests");
   for (const r of rows) console.log(`  ${r.label.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s   ratio to files+sticky ${(r.rps / base.rps).toFixed(2)}   errors ${r.errors}`);
   console.log("Kill scenarios under 6 sessions of load (requests, failed, counter resets, stale, retried twice)");
-  for (const [k, r] of Object.entries(kills)) console.log(`  ${k.padEnd(32)} ${r.requests} requests, ${r.failed} failed, ${r.resets} resets, ${r.stale} stale, ${r.retriedTwice} retried twice`);
+  for (const [k, r] of Object.entries(kills)) {
+    console.log(`  ${k.padEnd(32)} ${r.requests} requests, ${r.failed} failed, ${r.resets} resets, ${r.stale} stale, ${r.retriedTwice} retried twice`);
+    const d = r.whileDown;
+    if (d) console.log(`  ${"  of which while it was down".padEnd(32)} ${d.requests} requests, ${d.failed} failed, ${d.resets} resets, ${d.stale} stale`);
+  }
 }
