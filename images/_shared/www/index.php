@@ -2,23 +2,8 @@
 // Phleet demo: shows which node answered and a visit counter kept in the shared session.
 $node = gethostname();
 
-// session_start() returns false when the store cannot be read, and throws an Error
-// when a new session id cannot be created (memcached handler, no cookie yet).
-try {
-    $started = @session_start();
-    $why = $started ? '' : (error_get_last()['message'] ?? 'unknown error');
-} catch (\Throwable $e) {
-    $started = false;
-    $why = $e->getMessage();
-}
-if (!$started) {
-    error_log('phleet: session_start failed: ' . $why);
-    http_response_code(503);
-    header('Content-Type: text/plain');
-    header('Cache-Control: no-store');
-    echo json_encode(['error' => 'session store unavailable', 'node' => $node]), "\n";
-    exit;
-}
+require __DIR__ . '/phleet-session.php';
+phleet_session_start_or_503($node, 'text/plain');
 
 if ($_SERVER['REQUEST_METHOD'] === 'POST' && isset($_POST['value']) && is_string($_POST['value'])) {
     $_SESSION['value'] = $_POST['value'];
