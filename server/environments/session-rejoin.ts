@@ -4,49 +4,67 @@ import { RuntimeError } from "../runtime/errors";
 import type { ContainerRuntime } from "../runtime/types";
 import { memcachedSavePath, sessionIniPath, withSavePath } from "./render";
 import { waitHealthy } from "./nodes";
+import { findEntry } from "../config-files/catalog";
+import { reloadCommand } from "../config-files/checks";
 
 /**
  * Re-admitting a memcached session node that comes back empty, without serving an empty or stale session:
  * 1. while it is down, the app servers leave it out (no write or lock waits on a dead server); 2. it is
- *    started; 3. every app server lists it with weight 1 (no reads from it, replica writes go to it), reloaded
- *    gracefully; 4. every session on a surviving node is copied to it with `add`, which never overwrites a
- *    newer replica write; 5. it gets its normal weight back.
+ *    started; 3. every app server lists it with weight 1 (no reads from it, replica writes go to it); 4. every
+ *    session on a surviving node is copied to it with `add`, which never overwrites a newer replica write;
+ *    5. it gets its normal weight back.
  *
- * Known gap (measured with scripts/bench-ha.ts): around steps 3 and 5 a few requests in some runs still read a
- * session one or more visits old, or empty, and later requests on the same store have seen stale reads too.
- * Suspects not yet ruled out: Apache/PHP-FPM workers of two config generations at once (a graceful reload
- * returns before the old workers are gone; each step now waits GENERATION_SETTLE_MS), and libmemcached's replica
- * writes being quiet (SETQ) and unchecked, so a replica that missed a write is not noticed until it is read.
+ * Each step is safe only once no PHP worker with the previous save_path is left: a graceful reload returns
+ * before the old workers are gone, so every reload here waits until each worker that existed before it has
+ * exited (the config editor's reload-and-wait). An old worker left serving after step 1 would read the
+ * restarted, empty node; one left after step 3 would write a session to one node only, and the next request
+ * could read the older copy from the other. Apache's keep-alive is off in the image for the same reason: a
+ * prefork child serves every request of its balancer connection, long after a graceful reload.
+ *
+ * Known limit: while step 5's reload runs (until its old workers are gone), old and new workers take a
+ * session's lock on different nodes, so two concurrent requests of one session are not serialised then.
  */
 
-const RELOAD: Record<string, string[]> = {
-  "apache-php": ["apache2ctl", "graceful"],
-  "nginx-php": ["sh", "-c", "kill -USR2 \"$(cat /run/php/php8.2-fpm.pid)\""],
-};
+/** save_path changes of one environment, one at a time: the exclusion on a node's death and its rejoin. */
+const savePathQueues = new Map<string, Promise<unknown>>();
 
-/**
- * A graceful reload returns before the old generation of PHP workers is gone: for a moment some requests still
- * run with the previous save_path. Steps that depend on every worker having the new one wait this long.
- */
-const GENERATION_SETTLE_MS = 1000;
+function serialised<T>(envId: string, fn: () => Promise<T>): Promise<T> {
+  const next = (savePathQueues.get(envId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+  savePathQueues.set(envId, next);
+  void next.finally(() => {
+    if (savePathQueues.get(envId) === next) savePathQueues.delete(envId);
+  }).catch(() => undefined);
+  return next;
+}
 
-async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joiningIp?: string; excludeIp?: string; settle?: boolean } = {}) {
-  const nodes = await db().node.findMany({ where: { environmentId: envId } });
-  const storeIps = nodes
-    .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
-    .sort((a, b) => a.ordinal - b.ordinal)
-    .map((n) => n.ip);
-  const savePath = memcachedSavePath(storeIps, opts.joiningIp);
-  for (const app of nodes.filter((n) => n.role === "app" && n.containerId)) {
-    const path = sessionIniPath(app.type);
-    const current = await rt.readFile(app.containerId!, path);
-    if (current === null) continue;
-    const next = withSavePath(current, savePath, storeIps.length);
-    if (next !== current) await rt.writeFiles(app.containerId!, [{ path, content: next }]);
-    const r = await rt.exec(app.containerId!, RELOAD[app.type] ?? ["true"], { timeoutMs: 15_000 });
-    if (r.exitCode !== 0) log.warn({ node: app.hostname, err: r.stderr.trim() }, "PHP reload after a save_path change failed");
-  }
-  if (opts.settle) await new Promise((r) => setTimeout(r, GENERATION_SETTLE_MS));
+function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joiningIp?: string; excludeIp?: string } = {}) {
+  return serialised(envId, async () => {
+    const nodes = await db().node.findMany({ where: { environmentId: envId } });
+    const storeIps = nodes
+      .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
+      .sort((a, b) => a.ordinal - b.ordinal)
+      .map((n) => n.ip);
+    const savePath = memcachedSavePath(storeIps, opts.joiningIp);
+    // All app servers at once: the step is done when the slowest one has no old worker left.
+    const apps = nodes.filter((n) => n.role === "app" && n.containerId);
+    await Promise.all(
+      apps.map(async (app) => {
+        const path = sessionIniPath(app.type);
+        const current = await rt.readFile(app.containerId!, path);
+        if (current === null) return;
+        const next = withSavePath(current, savePath, storeIps.length);
+        // Unchanged: the call that wrote it has reloaded and waited already (calls run one at a time).
+        if (next === current) return;
+        await rt.writeFiles(app.containerId!, [{ path, content: next }]);
+        const entry = findEntry(app.type, path);
+        if (!entry?.reloadCmd || !entry.reloadProcess) return;
+        const started = Date.now();
+        const r = await rt.exec(app.containerId!, reloadCommand(entry.reloadCmd, entry.reloadProcess), { timeoutMs: 30_000, user: "root" });
+        if (r.exitCode !== 0 || r.stderr.trim()) log.warn({ node: app.hostname, exitCode: r.exitCode, err: r.stderr.trim() }, "PHP reload after a save_path change did not finish cleanly");
+        else log.debug({ node: app.hostname, savePath, ms: Date.now() - started }, "PHP reloaded with a new save_path; no worker with the old one is left");
+      }),
+    );
+  });
 }
 
 /** PHP run inside an app server: lists the survivor's keys (lru_crawler metadump) and adds each to the joiner. */
@@ -95,7 +113,7 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   await rt.startContainer(node.containerId);
   await waitHealthy(rt, node.containerId, 60_000);
   // Before the copy, every worker must already write replicas to the joiner, or a write could miss both.
-  await setAppSavePath(rt, envId, { joiningIp: node.ip, settle: true });
+  await setAppSavePath(rt, envId, { joiningIp: node.ip });
 
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
   const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
@@ -106,7 +124,7 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
     if (r.exitCode !== 0) throw new RuntimeError(`copying sessions to ${node.hostname} failed: ${r.stderr.trim() || r.stdout.trim()}`, "failed");
     result = JSON.parse(r.stdout) as typeof result;
   }
-  await setAppSavePath(rt, envId, { settle: true });
+  await setAppSavePath(rt, envId);
   log.info({ node: node.hostname, ...result }, "session node re-admitted after a refill");
   return result;
 }
