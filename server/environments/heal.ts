@@ -18,14 +18,21 @@ import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
 const healing = new Set<string>();
 
 export async function healNode(rt: ContainerRuntime, nodeId: string, reason: string): Promise<boolean> {
-  if (healing.has(nodeId)) return false;
+  if (healing.has(nodeId)) {
+    log.debug({ nodeId, reason }, "not healing a node: it is being healed already");
+    return false;
+  }
   healing.add(nodeId);
   try {
     const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: { include: { tasks: { where: { status: { in: ["pending", "running"] } } } } } } });
-    if (!node || node.desiredState !== "running" || node.environment.status !== "running") return false;
-    if (node.environment.tasks.some((t) => isTaskRunning(t.id))) return false; // that task owns the containers now
+    const skip = (why: string) => {
+      log.debug({ node: node?.hostname ?? nodeId, reason, why }, "not healing a node");
+      return false;
+    };
+    if (!node || node.desiredState !== "running" || node.environment.status !== "running") return skip(`desired ${node?.desiredState}, environment ${node?.environment.status}`);
+    if (node.environment.tasks.some((t) => isTaskRunning(t.id))) return skip("a task of its environment runs"); // that task owns the containers now
     const live = (await rt.listContainers({ [LABEL.node]: nodeId }))[0];
-    if (!live || live.running || live.status === "restarting" || live.status === "removing") return false;
+    if (!live || live.running || live.status === "restarting" || live.status === "removing") return skip(`container ${live ? live.status : "missing"}`);
     log.warn({ node: node.hostname, reason }, "node is down while it should run: starting it again");
     if (node.role === "session" && node.type === "memcached" && node.environment.sessionCount > 1) {
       // It comes back empty: it must not be read from before it holds the sessions again.
