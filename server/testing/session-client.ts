@@ -53,6 +53,10 @@ export class SessionClient {
     return { status: r.status, reply, ms: r.ms, body: r.body };
   }
 
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   cookieNames(): string[] {
     return [...this.cookies.keys()];
   }
