@@ -40,6 +40,14 @@ test("the wizard refuses a bad name and out-of-range counts, as you type and on 
   await expect(page.locator("[id$='-error']")).toHaveCount(0);
   await expect(page.getByRole("alert").filter({ hasText: "need attention" })).toHaveCount(0);
 
+  // The session-node hint says what the chosen store survives.
+  const storeHint = page.locator("#session-count-hint");
+  await expect(storeHint).toContainText("With one node, sessions are lost if it fails");
+  await page.getByRole("button", { name: "More session nodes" }).click();
+  await expect(storeHint).toContainText("Every session is kept on all 2 nodes");
+  await page.getByRole("radio", { name: /Redis/ }).click();
+  await expect(storeHint).toContainText("split across the nodes, not copied");
+
   // The API applies the same rules (shared schema) and says where.
   const r = await page.request.post("/api/v1/environments", {
     data: { name: "Shop_1", appServer: { type: "nginx-php", count: 9 }, sessionStore: { type: "redis", count: 1 } },

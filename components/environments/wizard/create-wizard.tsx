@@ -119,7 +119,7 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
             <CountRow
               id={FIELD_ID.storeCount}
               label="Number of session nodes"
-              hint={`${LIMITS.sessionNodes.min} to ${LIMITS.sessionNodes.max}; every app server keeps its PHP sessions here.`}
+              hint={`${LIMITS.sessionNodes.min} to ${LIMITS.sessionNodes.max}. ${storeSurvival(values.storeType, previewCount(values.storeCount, LIMITS.sessionNodes.min, LIMITS.sessionNodes.max))}`}
               value={values.storeCount}
               onChange={(v) => set("storeCount", v)}
               min={LIMITS.sessionNodes.min}
@@ -214,6 +214,14 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
       </form>
     </div>
   );
+}
+
+/** What the chosen session store survives, in the words of the README's "What survives what". */
+function storeSurvival(type: SessionStoreType, count: number): string {
+  if (type === "memcached" && count > 1) return `Every session is kept on all ${count} nodes: one can fail without losing a session.`;
+  if (type === "memcached") return "With one node, sessions are lost if it fails; 2-3 nodes keep a copy on each.";
+  if (count > 1) return "Sessions are split across the nodes, not copied: a node that fails takes its share with it.";
+  return "With one node, sessions are lost if it fails. Redis is not replicated here; Memcached with 2-3 nodes is.";
 }
 
 const FIELD_ID = { name: "env-name", appCount: "app-count", storeCount: "session-count" } as const;
