@@ -1,5 +1,5 @@
 import Docker from "dockerode";
-import { E2E_INSTANCE } from "./constants";
+import { E2E_INSTANCE, E2E_POOL_PREFIX } from "./constants";
 import { expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-shop";
@@ -25,9 +25,9 @@ test("create {nginx-php x2, redis x1}, watch it run, inspect, open, restart a no
 
     // The live picture and the exact php.ini lines.
     await expect(page.getByTestId("planned-node")).toHaveCount(4);
-    await expect(page.getByTestId("planned-node").filter({ hasText: `${NAME}-app-2` })).toContainText("10.215.x.22");
+    await expect(page.getByTestId("planned-node").filter({ hasText: `${NAME}-app-2` })).toContainText(`${E2E_POOL_PREFIX}.x.22`);
     await expect(page.getByTestId("ini-preview")).toHaveText(
-      'session.save_handler = redis\nsession.save_path = "tcp://10.215.x.11:6379?timeout=1&read_timeout=2"',
+      `session.save_handler = redis\nsession.save_path = "tcp://${E2E_POOL_PREFIX}.x.11:6379?timeout=1&read_timeout=2"`,
     );
     await shoot(page, "03-wizard", { dark: true });
     await page.getByRole("button", { name: "Create environment" }).click();

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
-import { E2E_ADMIN_PASSWORD, E2E_INSTANCE } from "./constants";
+import { E2E_ADMIN_PASSWORD, E2E_INSTANCE, E2E_SUBNET_POOL } from "./constants";
 
 /** One real Phleet (next start, its own SQLite database and instance label), swept before and after. */
 export default async function globalSetup() {
@@ -10,7 +10,7 @@ export default async function globalSetup() {
   const token = `e2e_${crypto.randomBytes(18).toString("hex")}`;
   const app = await startApp({
     PHLEET_INSTANCE: E2E_INSTANCE,
-    PHLEET_SUBNET_POOL: "10.215.0.0/16",
+    PHLEET_SUBNET_POOL: E2E_SUBNET_POOL,
     PHLEET_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
     PHLEET_API_TOKEN: token,
   });

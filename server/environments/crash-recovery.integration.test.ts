@@ -3,6 +3,7 @@ import { expect, test } from "vitest";
 import type { Environment } from "../contracts/environment";
 import { startApp } from "../testing/app-server";
 import { until } from "../testing/load";
+import { CRASH_INSTANCE, subnetPoolOf } from "../testing/instances";
 import { sweepInstance } from "../testing/sweep";
 
 /**
@@ -10,10 +11,10 @@ import { sweepInstance } from "../testing/sweep";
  * same database: the environment ends running or failed, and no container is left that it does not know.
  */
 test("control plane killed mid-creation: on restart the environment ends running or failed, with no orphan", async () => {
-  const instance = "itcrash";
+  const instance = CRASH_INSTANCE;
   const docker = new Docker();
   await sweepInstance(instance);
-  const env = { PHLEET_INSTANCE: instance, PHLEET_API_TOKEN: "crash-test-token-0123456789", PHLEET_SUBNET_POOL: "10.219.0.0/16" };
+  const env = { PHLEET_INSTANCE: instance, PHLEET_API_TOKEN: "crash-test-token-0123456789", PHLEET_SUBNET_POOL: subnetPoolOf(instance) };
   const headers = { authorization: `Bearer ${env.PHLEET_API_TOKEN}`, "content-type": "application/json" };
   let app = await startApp(env);
   try {

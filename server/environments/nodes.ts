@@ -4,7 +4,8 @@ import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
 import { RuntimeError } from "../runtime/errors";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, sessionIniPath, UPSTREAM_CONF_PATH } from "./render";
-import { containerName, imageRef, networkName } from "./topology";
+import { imageTag } from "../images/build";
+import { containerName, IMAGE_OF_TYPE, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
 
@@ -38,7 +39,7 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
   const state = await rt.createContainer({
     name: containerName(cfg.PHLEET_INSTANCE, node.hostname),
     hostname: node.hostname,
-    image: imageRef(node.type),
+    image: imageTag(IMAGE_OF_TYPE[node.type] ?? node.type),
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     // Memcached nodes are started again by Phleet (heal.ts), which refills them before they serve reads.

@@ -24,7 +24,6 @@ export const IMAGE_OF_TYPE: Record<string, string> = {
   nginx: "nginx-lb",
 };
 
-export const imageRef = (type: string) => `phleet/${IMAGE_OF_TYPE[type] ?? type}:latest`;
 
 /** Host part of each role's addresses in the environment's /24: balancer .2, session .11-, app .21-. */
 const HOST_BASE: Record<NodeRole, number> = { balancer: 1, session: 10, app: 20 };

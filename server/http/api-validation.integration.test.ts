@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { describe, expect, test } from "vitest";
 import { api } from "../testing/api-client";
+import { INTEGRATION_INSTANCE } from "../testing/instances";
 
 const valid = { name: "ok-name", appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx" } };
 
@@ -26,7 +27,7 @@ describe("API input and authentication", () => {
     // Other test files create environments at the same time, so look for this body's name only.
     const after = await client.call("GET", "/api/v1/environments");
     expect((after.json as { items: { name: string }[] }).items.filter((e) => e.name === "ok-name" || e.name === "Bad_Name")).toHaveLength(0);
-    const containers = await new Docker().listContainers({ all: true, filters: { label: ["phleet.instance=it"] } });
+    const containers = await new Docker().listContainers({ all: true, filters: { label: [`phleet.instance=${INTEGRATION_INSTANCE}`] } });
     expect(containers.filter((c) => c.Names.some((n) => n.includes("ok-name")))).toHaveLength(0);
   });
 

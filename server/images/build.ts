@@ -13,7 +13,11 @@ export type ImageName = (typeof IMAGE_NAMES)[number];
 // The images folder is read at run time from the checkout, not bundled (hence the turbopackIgnore hints).
 export const imagesDir = () =>
   path.resolve(/*turbopackIgnore: true*/ process.env.PHLEET_IMAGES_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), "images"));
-export const imageTag = (name: string) => `phleet/${name}:latest`;
+/**
+ * The tag is the content hash, so checkouts with different image files (two branches on one engine) each
+ * run their own images, and a node is never created from an image older than its files.
+ */
+export const imageTag = (name: string) => `phleet/${name}:${contextHash(name)}`;
 
 interface ContextFile {
   name: string; // path inside the build context
@@ -66,7 +70,7 @@ export async function ensureImage(rt: ContainerRuntime, name: string, onProgress
   const hash = contextHash(name);
   const labels = await rt.imageLabels(imageTag(name));
   if (labels?.[LABEL.imageHash] === hash) return "present";
-  onProgress?.(`building ${imageTag(name)} (${labels ? "its files changed" : "not built yet"})`);
+  onProgress?.(`building ${imageTag(name)} (no image of these files yet)`);
   await rt.buildImage(contextTar(name), imageTag(name), { [LABEL.imageHash]: hash, [LABEL.managed]: "true" }, onProgress);
   return "built";
 }

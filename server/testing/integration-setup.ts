@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startApp, type TestApp } from "./app-server";
+import { INTEGRATION_INSTANCE, subnetPoolOf } from "./instances";
 import { sweepInstance } from "./sweep";
 
 /** One real Phleet server for the integration run, on its own instance label, swept before and after. */
@@ -15,9 +16,9 @@ declare module "vitest" {
   }
 }
 
-// PHLEET_TEST_INSTANCE lets two engineers run integration tests on one engine without sweeping each other's containers.
-export const TEST_INSTANCE = process.env.PHLEET_TEST_INSTANCE ?? "it";
-const SUBNET_POOL = TEST_INSTANCE === "it" ? "10.214.0.0/16" : "10.216.0.0/16";
+// PHLEET_TEST_INSTANCE lets two checkouts run integration tests on one engine without sweeping each other's containers.
+export const TEST_INSTANCE = INTEGRATION_INSTANCE;
+const SUBNET_POOL = subnetPoolOf(TEST_INSTANCE);
 let app: TestApp | undefined;
 
 export async function setup(project: TestProject) {

@@ -1,0 +1,23 @@
+/**
+ * Test instances: each run of the integration suite, the browser suite or a bench has its own instance label
+ * (swept by label) and its own /16 subnet pool, so two checkouts can run their tests on one engine at once.
+ * PHLEET_TEST_INSTANCE names a checkout's runs (for example a worktree per engineer): "it" and "e2e" by default.
+ */
+const suffix = process.env.PHLEET_TEST_INSTANCE;
+
+export const INTEGRATION_INSTANCE = suffix ? `it${suffix}` : "it";
+export const E2E_INSTANCE = suffix ? `e2e${suffix}` : "e2e";
+export const CRASH_INSTANCE = suffix ? `itcrash${suffix}` : "itcrash";
+
+const FIXED: Record<string, number> = { it: 214, e2e: 215, bench: 218, itcrash: 219 };
+
+/** 10.N.0.0/16 of an instance: fixed for the default ones, spread over 10.220-10.249 for the others. */
+export function subnetPoolOf(instance: string): string {
+  let second = FIXED[instance];
+  if (second === undefined) {
+    let h = 0;
+    for (const c of instance) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    second = 220 + (h % 30);
+  }
+  return `10.${second}.0.0/16`;
+}
