@@ -2,13 +2,14 @@
  * Builds the node images from images/<name> (+ images/_shared) unless an image with the same content
  * hash exists. Prints what it does and how long each build took.  Usage: tsx scripts/build-images.ts [name ...]
  */
-import { ensureImage, IMAGE_NAMES, imageTag } from "../server/images/build";
+import { ensureImage, imageTag } from "../server/images/build";
+import { NODE_KINDS } from "../server/node-kinds";
 import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 
 async function main() {
   const rt = new DockerRuntime();
   await rt.ping();
-  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : [...IMAGE_NAMES];
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : [...new Set(NODE_KINDS.map((k) => k.image))];
   for (const name of wanted) {
     const started = Date.now();
     let lastStep = "";

@@ -1,25 +1,28 @@
+import { watchAndHeal } from "../environments/heal";
+import { reconcileForever } from "../environments/reconcile";
 import { log } from "../log";
+import { runtime } from "../runtime";
+import { startStats } from "../stats/background";
 
 /**
- * Long-lived work of the control plane (started once per server process from instrumentation.ts):
- * each module registers a starter here. A starter must not throw; it logs and retries on its own.
+ * The control plane's long-lived work, started once per server process from instrumentation.ts. This is the
+ * one place that knows them all (the domains do not register themselves, so no domain imports this folder).
+ * Each loop logs and retries on its own; none may throw.
  */
-type Starter = { name: string; start: () => Promise<void> | void };
-
-const starters: Starter[] = [];
-
-export function registerBackground(name: string, start: Starter["start"]): void {
-  starters.push({ name, start });
-}
+const SERVICES: { name: string; start: () => void }[] = [
+  { name: "reconcile", start: () => void reconcileForever(runtime()) },
+  { name: "self-heal", start: () => void watchAndHeal(runtime()) },
+  { name: "stats", start: () => startStats(runtime()) },
+];
 
 const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };
 
-export async function startBackground(): Promise<void> {
+export function startBackground(): void {
   if (g.__phleetBackgroundStarted || process.env.PHLEET_BACKGROUND === "off") return;
   g.__phleetBackgroundStarted = true;
-  for (const s of starters) {
+  for (const s of SERVICES) {
     try {
-      await s.start();
+      s.start();
       log.info({ service: s.name }, "background service started");
     } catch (err) {
       log.error({ service: s.name, err }, "background service failed to start");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findEntry, type Validator } from "./catalog";
+import type { Validator } from "../node-kinds";
+import { findEntry } from "./catalog";
 import { checkCommand, includeReplacement, readCheckOutput, wrapperConfig } from "./checks";
 
 const v = (type: string, path: string): Validator => findEntry(type, path)!.validator!;

@@ -1,4 +1,4 @@
-import type { Validator } from "./catalog";
+import type { Validator } from "../node-kinds";
 
 /**
  * Pure: the commands that check a staged file with the node's own tool, the wrapper configs that
@@ -132,47 +132,4 @@ function cleanMessage(v: Validator, output: string, staged: StagedPaths, realPat
     .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[(\w+)\] \d+#\d+: /, "[$1] ").replace(/^\[\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d\] /, ""));
   const message = lines.slice(0, 12).join("\n").trim();
   return message || "The check failed without saying why";
-}
-
-// Sends the reload, then waits (bounded) until every worker that existed before it has exited, so
-// that "reloaded" means every request from now on is served with the new configuration.
-const RELOAD_AND_WAIT = `
-name=$1; shift
-workers() {
-  for d in /proc/[0-9]*; do
-    [ "$(cat "$d/comm" 2>/dev/null)" = "$name" ] || continue
-    pp=$(cut -d' ' -f4 "$d/stat" 2>/dev/null)
-    [ "$(cat "/proc/$pp/comm" 2>/dev/null)" = "$name" ] && echo "\${d#/proc/}"
-  done
-}
-old=$(workers)
-"$@" || exit $?
-i=0
-while [ $i -lt 60 ]; do
-  alive=0
-  for p in $old; do [ -d "/proc/$p" ] && alive=1; done
-  [ $alive = 0 ] && exit 0
-  sleep 0.25
-  i=$((i + 1))
-done
-echo "the reload was sent, but old $name workers were still running after 15 s" >&2
-exit 0
-`;
-
-/**
- * Lists the workers of a server (processes named `name` whose parent has the same name), one pid a
- * line. Used to wait until a reload has really replaced every worker that had the old config.
- */
-export const LIST_WORKERS = `
-name=$1
-for d in /proc/[0-9]*; do
-  [ "$(cat "$d/comm" 2>/dev/null)" = "$name" ] || continue
-  pp=$(cut -d' ' -f4 "$d/stat" 2>/dev/null)
-  [ "$(cat "/proc/$pp/comm" 2>/dev/null)" = "$name" ] && echo "\${d#/proc/}"
-done
-`;
-
-/** The graceful reload of a catalog file, waiting for the old workers to be gone. */
-export function reloadCommand(reloadCmd: string[], processName: string): string[] {
-  return ["sh", "-c", RELOAD_AND_WAIT, "reload", processName, ...reloadCmd];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BASELINE_MESSAGE, pendingChanges, SYSTEM_AUTHOR, type RevisionRow } from "./revisions";
+import type { RevisionRow } from "../db/client";
+import { BASELINE_MESSAGE, pendingChanges, SYSTEM_AUTHOR } from "./revisions";
 
 let n = 0;
 const rev = (path: string, at: string, extra: Partial<RevisionRow> = {}): RevisionRow => ({

@@ -1,22 +1,12 @@
 import type { ConfigRevision } from "../contracts/config-files";
-import { db } from "../db/client";
+import type { NodeRole } from "../contracts/environment";
+import { db, type RevisionRow } from "../db/client";
 
-/** FileRevision queries: which revisions apply to a node's copy of a file, and which are not live yet. */
+/** FileRevision queries: a layer's history, and which revisions are not live yet (a node's own: ../nodes/desired-files.ts). */
 
 export const BASELINE_MESSAGE = "Original file, before the first change made in Phleet";
 export const SYSTEM_AUTHOR = "phleet";
 
-export interface RevisionRow {
-  id: string;
-  environmentId: string;
-  nodeId: string | null;
-  layer: string | null;
-  path: string;
-  content: string;
-  author: string;
-  message: string | null;
-  createdAt: Date;
-}
 
 export function revisionView(r: RevisionRow, hostnames: Map<string, string>): ConfigRevision {
   return {
@@ -32,16 +22,8 @@ export function revisionView(r: RevisionRow, hostnames: Map<string, string>): Co
   };
 }
 
-/** Every revision that wrote this node's copy: its own, and its layer's. Newest first. */
-export function revisionsForNode(envId: string, node: { id: string; role: string }, path: string): Promise<RevisionRow[]> {
-  return db().fileRevision.findMany({
-    where: { environmentId: envId, path, OR: [{ nodeId: node.id }, { nodeId: null, layer: node.role }] },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
-}
-
 /** The layer's history of a file: layer-wide revisions and those of its nodes. Newest first. */
-export function revisionsForLayer(envId: string, layer: string, nodeIds: string[], path: string): Promise<RevisionRow[]> {
+export function revisionsForLayer(envId: string, layer: NodeRole, nodeIds: string[], path: string): Promise<RevisionRow[]> {
   return db().fileRevision.findMany({
     where: { environmentId: envId, path, OR: [{ nodeId: null, layer }, { nodeId: { in: nodeIds } }] },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -1,8 +1,8 @@
 import { HEALTH_TIMEOUT, RestartLayerInput, RollbackConfigFileInput, SaveConfigFileInput } from "../contracts/config-files";
 import { badRequest, notFound } from "../errors";
-import { startRollingRestart } from "../environments/rolling-restart";
 import { json, parseBody, route } from "../http/route";
 import { runtime } from "../runtime";
+import { startRollingRestart } from "./rolling-restart";
 import { resolveScope, type ScopeRef } from "./scope";
 import { listFiles, listRevisions, readConfigFile, rollbackConfigFile, saveConfigFile } from "./service";
 

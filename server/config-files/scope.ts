@@ -1,15 +1,15 @@
 import { CONFIG_LAYERS, RESTART_LAYERS, type ConfigScope } from "../contracts/config-files";
-import { db } from "../db/client";
+import type { NodeRole } from "../contracts/environment";
+import { db, type NodeRow } from "../db/client";
 import { AppError, conflict, notFound } from "../errors";
-import type { NodeRow } from "../environments/view";
 
 /** Where an edit goes: one node, or every node of a layer (read from the first, written to all). */
 export interface ResolvedScope {
   envId: string;
   kind: "node" | "layer";
   nodeId: string | null;
-  layer: string | null;
-  role: string;
+  layer: NodeRole | null;
+  role: NodeRole;
   nodeType: string;
   /** Targets by ordinal; the first is the one read and checked. */
   nodes: (NodeRow & { containerId: string })[];
@@ -40,9 +40,10 @@ export async function resolveScope(ref: ScopeRef, opts: { restart?: boolean } = 
   }
   const allowed: readonly string[] = opts.restart ? RESTART_LAYERS : CONFIG_LAYERS;
   if (!allowed.includes(ref.layer)) throw notFound("Layer", ref.layer);
-  const nodes = env.nodes.filter((n) => n.role === ref.layer).sort((a, b) => a.ordinal - b.ordinal);
+  const layer = ref.layer as NodeRole; // one of the allowed layers, checked above
+  const nodes = env.nodes.filter((n) => n.role === layer).sort((a, b) => a.ordinal - b.ordinal);
   if (!nodes.length) throw notFound("Layer", ref.layer);
-  return { envId: env.id, kind: "layer", nodeId: null, layer: ref.layer, role: ref.layer, nodeType: nodes[0]!.type, nodes: nodes.map(withContainer) };
+  return { envId: env.id, kind: "layer", nodeId: null, layer, role: layer, nodeType: nodes[0]!.type, nodes: nodes.map(withContainer) };
 }
 
 export function scopeView(s: ResolvedScope): ConfigScope {

@@ -12,16 +12,18 @@ import {
   type InvalidConfigDetails,
   type SaveConfigFileResult,
 } from "../contracts/config-files";
-import { db } from "../db/client";
+import { db, type RevisionRow } from "../db/client";
 import { AppError, conflict, notFound } from "../errors";
-import { startRollingRestart } from "../environments/rolling-restart";
 import { runtime } from "../runtime";
 import type { ContainerRuntime } from "../runtime/types";
-import { catalogFor, checkRequestedPath, findEntry, type CatalogEntry } from "./catalog";
-import { reloadCommand } from "./checks";
-import { probeHealthy } from "./health";
-import { acquire } from "./lock";
-import { BASELINE_MESSAGE, revisionsForLayer, revisionsForNode, revisionView, SYSTEM_AUTHOR, type RevisionRow } from "./revisions";
+import type { CatalogEntry } from "../node-kinds";
+import { revisionsForNode } from "../nodes/desired-files";
+import { probeHealthy } from "../nodes/health";
+import { reloadAndWait } from "../nodes/reload";
+import { acquire } from "../operations/lock";
+import { catalogFor, checkRequestedPath, findEntry } from "./catalog";
+import { BASELINE_MESSAGE, revisionsForLayer, revisionView, SYSTEM_AUTHOR } from "./revisions";
+import { startRollingRestart } from "./rolling-restart";
 import { resolveScope, scopeView, type ResolvedScope, type ScopeRef } from "./scope";
 import { checkOnNode } from "./validate";
 
@@ -232,14 +234,14 @@ async function recordRevision(scope: ResolvedScope, path: string, previous: stri
  */
 async function reloadAll(rt: ContainerRuntime, scope: ResolvedScope, entry: CatalogEntry, before: (string | null)[], content: string, revision: RevisionRow | null) {
   for (const n of scope.nodes) {
-    const r = await rt.exec(n.containerId, reloadCommand(entry.reloadCmd!, entry.reloadProcess!), { timeoutMs: 30_000, user: "root" });
+    const r = await reloadAndWait(rt, n.containerId, reloadOf(entry));
     const healthy = r.exitCode === 0 && (await probeHealthy(rt, n.containerId, n.type));
     if (healthy) continue;
     for (const [i, m] of scope.nodes.entries()) {
       const old = before[i];
       if (old !== null && old !== undefined && old !== content) await rt.writeFiles(m.containerId, [{ path: entry.path, content: old, mode: 0o644 }]);
     }
-    for (const m of scope.nodes) await rt.exec(m.containerId, reloadCommand(entry.reloadCmd!, entry.reloadProcess!), { timeoutMs: 30_000, user: "root" }).catch(() => undefined);
+    for (const m of scope.nodes) await reloadAndWait(rt, m.containerId, reloadOf(entry)).catch(() => undefined);
     const why = r.exitCode !== 0 ? `the reload failed: ${(r.stderr || r.stdout).trim()}` : "it stopped passing its health check";
     if (revision) {
       await db().fileRevision.create({
@@ -257,3 +259,5 @@ async function reloadAll(rt: ContainerRuntime, scope: ResolvedScope, entry: Cata
     throw new AppError("rolled_back", `${entry.label} was rolled back: after the graceful reload ${n.hostname} ${why}`, 409);
   }
 }
+
+const reloadOf = (entry: CatalogEntry) => ({ reloadCmd: entry.reloadCmd!, reloadProcess: entry.reloadProcess! });

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import type { ContainerRuntime, FileSpec } from "../runtime/types";
-import type { CatalogEntry } from "./catalog";
+import type { CatalogEntry } from "../node-kinds";
 import { checkCommand, includeReplacement, readCheckOutput, wrapperConfig, type CheckVerdict, type StagedPaths } from "./checks";
 
 export interface CheckResult {

@@ -5,6 +5,7 @@ export const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
 export const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
 export const BALANCER_TYPES = ["nginx"] as const;
 export const NODE_ROLES = ["balancer", "app", "session"] as const;
+export const NODE_TYPES = [...APP_SERVER_TYPES, ...SESSION_STORE_TYPES, ...BALANCER_TYPES] as const;
 export const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
 
 export const LIMITS = {
@@ -17,6 +18,7 @@ export type AppServerType = (typeof APP_SERVER_TYPES)[number];
 export type SessionStoreType = (typeof SESSION_STORE_TYPES)[number];
 export type BalancerType = (typeof BALANCER_TYPES)[number];
 export type NodeRole = (typeof NODE_ROLES)[number];
+export type NodeType = (typeof NODE_TYPES)[number];
 export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
 
 const countOf = (what: string, min: number, max: number) =>

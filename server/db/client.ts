@@ -11,3 +11,12 @@ export function db(): PrismaClient {
   g.__phleetDb ??= new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl() }) });
   return g.__phleetDb;
 }
+
+/** Row types, inferred from the schema (one place: prisma/schema.prisma). */
+export type {
+  Environment as EnvRow,
+  Node as NodeRow,
+  Task as TaskRow,
+  TaskStep as TaskStepRow,
+  FileRevision as RevisionRow,
+} from "./generated/client";

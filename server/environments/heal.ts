@@ -1,77 +1,84 @@
-import { registerBackground } from "../background";
 import { config } from "../config";
 import { db } from "../db/client";
 import { log } from "../log";
-import { runtime } from "../runtime";
+import { nodeKind } from "../node-kinds";
+import { syncBalancer } from "../nodes/balancer";
+import { waitHealthy } from "../nodes/health";
+import { waitAndRun } from "../operations/lock";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, EngineEvent } from "../runtime/types";
-import { isTaskRunning } from "../tasks/runner";
-import { syncBalancer } from "./balancer";
-import { waitHealthy } from "./nodes";
+import { sleep } from "../wait";
 import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
 
 /**
  * Self-healing: a node that dies while it should run (a crash, an engine kill, an OOM) is started
  * again. The engine's restart policy does not cover a kill through the API, so Phleet watches events.
+ * Healing is an operation like any other: it waits for the environment's lock, so it never races a
+ * scale, a save or a rolling restart (whose own restarts it then finds running, and leaves alone).
  */
 
-const healing = new Set<string>();
-
+/** Heals the node if it is still down when the environment is free. */
 export async function healNode(rt: ContainerRuntime, nodeId: string, reason: string): Promise<boolean> {
-  if (healing.has(nodeId)) {
-    log.debug({ nodeId, reason }, "not healing a node: it is being healed already");
-    return false;
-  }
-  healing.add(nodeId);
+  const node = await db().node.findUnique({ where: { id: nodeId } });
+  if (!node) return false;
   try {
-    const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: { include: { tasks: { where: { status: { in: ["pending", "running"] } } } } } } });
-    const skip = (why: string) => {
-      log.debug({ node: node?.hostname ?? nodeId, reason, why }, "not healing a node");
-      return false;
-    };
-    if (!node || node.desiredState !== "running" || node.environment.status !== "running") return skip(`desired ${node?.desiredState}, environment ${node?.environment.status}`);
-    if (node.environment.tasks.some((t) => isTaskRunning(t.id))) return skip("a task of its environment runs"); // that task owns the containers now
-    const live = (await rt.listContainers({ [LABEL.node]: nodeId }))[0];
-    if (!live || live.running || live.status === "restarting" || live.status === "removing") return skip(`container ${live ? live.status : "missing"}`);
-    log.warn({ node: node.hostname, reason }, "node is down while it should run: starting it again");
-    if (node.role === "session" && node.type === "memcached" && node.environment.sessionCount > 1) {
-      // It comes back empty: it must not be read from before it holds the sessions again.
-      await db().node.update({ where: { id: node.id }, data: { containerId: live.id } });
-      await rejoinMemcachedNode(rt, node.id);
-      return true;
-    }
-    await rt.startContainer(live.id);
-    await waitHealthy(rt, live.id, 60_000);
-    if (node.role === "app") await syncBalancer(rt, node.environmentId).catch(() => undefined);
-    log.info({ node: node.hostname }, "node healed");
-    return true;
+    const done = await waitAndRun(node.environmentId, `healing ${node.hostname}`, () => healNodeLocked(rt, nodeId, reason));
+    if (!done) log.debug({ node: node.hostname, reason }, "not healing a node: its environment stayed busy; reconciliation will retry");
+    return done?.result ?? false;
   } catch (err) {
     log.error({ nodeId, err }, "healing a node failed");
     return false;
-  } finally {
-    healing.delete(nodeId);
   }
 }
 
-/** A replicated memcached node that died while it should run is left out of save_path now, not after the heal delay. */
-async function excludeIfSessionNode(rt: ContainerRuntime, nodeId: string): Promise<void> {
-  if (healing.has(nodeId)) return; // a rejoin in progress owns save_path
+/** The heal itself, for a caller that holds the environment's lock (reconciliation). */
+export async function healNodeLocked(rt: ContainerRuntime, nodeId: string, reason: string): Promise<boolean> {
   const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: true } });
-  if (!node || node.role !== "session" || node.type !== "memcached" || node.environment.sessionCount < 2) return;
+  const skip = (why: string) => {
+    log.debug({ node: node?.hostname ?? nodeId, reason, why }, "not healing a node");
+    return false;
+  };
+  if (!node || node.desiredState !== "running" || node.environment.status !== "running") return skip(`desired ${node?.desiredState}, environment ${node?.environment.status}`);
+  const live = (await rt.listContainers({ [LABEL.node]: nodeId }))[0];
+  if (!live || live.running || live.status === "restarting" || live.status === "removing") return skip(`container ${live ? live.status : "missing"}`);
+  log.warn({ node: node.hostname, reason }, "node is down while it should run: starting it again");
+  if (nodeKind(node.type).sessionStore?.replicated(node.environment.sessionCount)) {
+    // It comes back empty: it must not be read from before it holds the sessions again.
+    await db().node.update({ where: { id: node.id }, data: { containerId: live.id } });
+    await rejoinMemcachedNode(rt, node.id);
+    return true;
+  }
+  await rt.startContainer(live.id);
+  await waitHealthy(rt, live.id, 60_000);
+  if (node.role === "app") await syncBalancer(rt, node.environmentId).catch(() => undefined);
+  log.info({ node: node.hostname }, "node healed");
+  return true;
+}
+
+/** A node of a replicated session store that died while it should run is left out of save_path now, not after the heal delay. */
+async function excludeIfReplicatedSessionNode(rt: ContainerRuntime, nodeId: string): Promise<void> {
+  const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: true } });
+  if (!node || !nodeKind(node.type).sessionStore?.replicated(node.environment.sessionCount)) return;
   if (node.desiredState !== "running" || node.environment.status !== "running") return;
-  await excludeMemcachedNode(rt, nodeId);
+  await waitAndRun(node.environmentId, `leaving ${node.hostname} out of save_path`, async () => {
+    // Waited for an operation (a rolling restart of this layer, say)? Only a node still down is left out.
+    const live = (await rt.listContainers({ [LABEL.node]: nodeId }))[0];
+    if (live?.running) return;
+    await excludeMemcachedNode(rt, nodeId);
+  });
 }
 
 function onEvent(rt: ContainerRuntime, e: EngineEvent) {
   if (e.type !== "container" || e.action !== "die") return;
   const nodeId = e.labels[LABEL.node];
   if (!nodeId) return;
-  void excludeIfSessionNode(rt, nodeId).catch((err) => log.warn({ nodeId, err: (err as Error).message }, "leaving a dead session node out failed"));
+  void excludeIfReplicatedSessionNode(rt, nodeId).catch((err) => log.warn({ nodeId, err: (err as Error).message }, "leaving a dead session node out failed"));
   // Give a stop requested through Phleet time to record itself, and the restart policy its chance.
   setTimeout(() => void healNode(rt, nodeId, `exited with code ${e.exitCode ?? "?"}`), 1500);
 }
 
-async function watchForever(rt: ContainerRuntime) {
+/** Follows the engine's events for this installation's containers, for as long as the process runs. */
+export async function watchAndHeal(rt: ContainerRuntime): Promise<void> {
   const instance = config().PHLEET_INSTANCE;
   for (;;) {
     const ctrl = new AbortController();
@@ -80,10 +87,6 @@ async function watchForever(rt: ContainerRuntime) {
     } catch (err) {
       log.warn({ err: (err as Error).message }, "engine event stream failed; retrying");
     }
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
   }
 }
-
-registerBackground("self-heal", () => {
-  void watchForever(runtime());
-});

@@ -1,13 +1,16 @@
 import { config } from "../config";
 import { db } from "../db/client";
-import { ensureImageOnce, IMAGE_NAMES } from "../images/build";
+import { ensureImageOnce } from "../images/build";
 import { log } from "../log";
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime } from "../runtime/types";
 import type { StepDef, TaskContext } from "../tasks/runner";
-import { createNodeContainer, waitHealthy } from "./nodes";
-import { IMAGE_OF_TYPE, networkName, subnetOf } from "./topology";
-import type { EnvRow, NodeRow } from "./view";
+import { nodeKind } from "../node-kinds";
+import { createNodeContainer } from "../nodes/create";
+import { waitHealthy } from "../nodes/health";
+import { networkName } from "../nodes/names";
+import { waitFor } from "../wait";
+import { parseSubnet } from "./topology";
 
 export const CREATE_STEPS: StepDef[] = [
   { key: "images", title: "Prepare node images" },
@@ -39,8 +42,8 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
   let env = await load(envId);
 
   await ctx.step("images", async (progress) => {
-    const needed = new Set([IMAGE_OF_TYPE[env.appType], IMAGE_OF_TYPE[env.sessionType], IMAGE_OF_TYPE[env.balancerType]]);
-    for (const name of IMAGE_NAMES.filter((n) => needed.has(n))) {
+    const needed = new Set([env.appType, env.sessionType, env.balancerType].map((t) => nodeKind(t).image));
+    for (const name of needed) {
       const result = await ensureImageOnce(rt, name, (line) => {
         if (/^Step \d+\/\d+/.test(line)) progress(`${name}: ${line}`);
       });
@@ -50,8 +53,8 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
 
   env = await load(envId);
   await ctx.step("network", async (progress) => {
-    const block = Number(env.subnet?.split(".")[2]);
-    const sub = subnetOf(cfg.PHLEET_SUBNET_POOL, block);
+    if (!env.subnet) throw new Error("the environment has no subnet recorded");
+    const sub = parseSubnet(env.subnet);
     const net = await rt.ensureNetwork({
       name: networkName(cfg.PHLEET_INSTANCE, env.name),
       subnet: sub.cidr,
@@ -88,13 +91,16 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
     if (!balancer || !probe?.containerId) throw new Error("the environment has no balancer or app server");
     // From inside the network, as a user's request would go: balancer -> each app server in turn.
     const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${balancer.ip}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const r = await rt.exec(probe.containerId, ["php", "-r", script], { timeoutMs: 15_000 });
-      if (r.exitCode === 0) break;
-      if (Date.now() > deadline) throw new Error(`the balancer answered ${r.stdout.trim() || 0} of ${apps.length * 2} checks: ${r.stderr.trim()}`);
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    let last = { stdout: "", stderr: "" };
+    await waitFor(
+      "the balancer reaches every app server",
+      async () => {
+        const r = await rt.exec(probe.containerId!, ["php", "-r", script], { timeoutMs: 15_000 });
+        last = r;
+        return r.exitCode === 0;
+      },
+      { timeoutMs: 20_000, onTimeout: () => `the balancer answered ${last.stdout.trim() || 0} of ${apps.length * 2} checks: ${last.stderr.trim()}` },
+    );
     progress(`${apps.length} app server${apps.length > 1 ? "s" : ""} answer through ${balancer.ip}`);
   });
 
@@ -132,10 +138,10 @@ export async function markDeleteFailed(envId: string, message: string): Promise<
   await db().environment.update({ where: { id: envId }, data: { status: "failed", error: `Delete failed: ${message}` } }).catch(() => undefined);
 }
 
-export async function markFailed(rt: ContainerRuntime, envId: string, message: string): Promise<void> {
+/** A creation that failed: its containers and network go (nothing half-built keeps running), the record stays `failed` with the reason. */
+export async function removeFailedProvisioning(rt: ContainerRuntime, envId: string, message: string): Promise<void> {
   const env = await db().environment.findUnique({ where: { id: envId } });
   if (!env || env.status === "deleting") return;
-  // A half-built environment is not left running: its containers and network go, the record stays with the reason.
   try {
     await removeEnvironmentResources(rt, envId);
   } catch (err) {
@@ -143,5 +149,3 @@ export async function markFailed(rt: ContainerRuntime, envId: string, message: s
   }
   await db().environment.update({ where: { id: envId }, data: { status: "failed", error: message } });
 }
-
-export type { EnvRow, NodeRow };

@@ -1,15 +1,17 @@
-import { registerBackground } from "../background";
 import { config } from "../config";
 import { db } from "../db/client";
 import { log } from "../log";
-import { runtime } from "../runtime";
+import { syncBalancer } from "../nodes/balancer";
+import { createNodeContainer } from "../nodes/create";
+import { waitHealthy } from "../nodes/health";
+import { acquire, runningOperation } from "../operations/lock";
 import { LABEL } from "../runtime/labels";
-import type { ContainerRuntime } from "../runtime/types";
+import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, isTaskRunning, runTask } from "../tasks/runner";
-import { syncBalancer } from "./balancer";
-import { healNode } from "./heal";
-import { createNodeContainer, waitHealthy } from "./nodes";
-import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, markFailed, provision, runDeletion } from "./provision";
+import { sleep } from "../wait";
+import { healNodeLocked } from "./heal";
+import { DELETE_STEPS, markDeleteFailed, runDeletion } from "./provision";
+import { startProvisioning } from "./service";
 
 /**
  * Compares the database with the containers that carry this installation's labels: finishes or
@@ -28,7 +30,7 @@ export interface ReconcileReport {
 
 const INTERRUPTED = "Interrupted: the control plane stopped while this task ran";
 
-export async function reconcile(rt: ContainerRuntime = runtime()): Promise<ReconcileReport> {
+export async function reconcile(rt: ContainerRuntime): Promise<ReconcileReport> {
   const cfg = config();
   const report: ReconcileReport = { interruptedTasks: [], resumed: [], removedContainers: [], removedNetworks: [], adopted: [], recreated: [], started: [] };
 
@@ -41,26 +43,29 @@ export async function reconcile(rt: ContainerRuntime = runtime()): Promise<Recon
     await db().taskStep.updateMany({ where: { taskId: t.id, status: "pending" }, data: { status: "skipped" } });
     const env = t.environment;
     if (!env) continue;
+    if (runningOperation(env.id)) continue;
     if (env.status === "creating") {
       // Provisioning is idempotent (containers are adopted by name and node label): run it again.
-      const task = await createTask("environment.create", env.id, CREATE_STEPS);
-      void runTask(task.id, (ctx) => provision(rt, ctx, env.id), (message) => markFailed(rt, env.id, message));
+      await startProvisioning(rt, env.id);
       report.resumed.push(env.id);
     } else if (env.status === "deleting") {
-      const task = await createTask("environment.delete", env.id, DELETE_STEPS);
-      void runTask(task.id, (ctx) => runDeletion(rt, ctx, env.id), (message) => markDeleteFailed(env.id, message));
+      const release = acquire(env.id, "deleting the environment (resumed)");
+      const task = await createTask("environment.delete", env.id, DELETE_STEPS).catch((err) => (release(), Promise.reject(err)));
+      void runTask(task.id, (ctx) => runDeletion(rt, ctx, env.id), (message) => markDeleteFailed(env.id, message)).finally(release);
       report.resumed.push(env.id);
     }
   }
 
   // 2. Orphans: labelled containers and networks the database does not know.
-  const envs = await db().environment.findMany({ include: { nodes: true, tasks: { where: { status: { in: ["pending", "running"] } } } } });
+  const envs = await loadEnvironments();
   const envIds = new Set(envs.map((e) => e.id));
   const nodeIds = new Set(envs.flatMap((e) => e.nodes.map((n) => n.id)));
   const containers = await rt.listContainers({ [LABEL.instance]: cfg.PHLEET_INSTANCE });
   for (const c of containers) {
     const envId = c.labels[LABEL.environment];
     const nodeId = c.labels[LABEL.node];
+    // An environment in the middle of an operation (a scale-in removing its node rows first) is left alone.
+    if (envId && envIds.has(envId) && runningOperation(envId)) continue;
     if (!envId || !envIds.has(envId) || !nodeId || !nodeIds.has(nodeId)) {
       await rt.removeContainer(c.id);
       report.removedContainers.push(c.name);
@@ -74,9 +79,29 @@ export async function reconcile(rt: ContainerRuntime = runtime()): Promise<Recon
     }
   }
 
-  // 3. Running environments: adopt matching containers, recreate missing ones, start stopped ones.
+  // 3. Running environments that no operation holds: adopt matching containers, recreate missing ones (with
+  //    their layer's saved files), start stopped ones. A busy environment is left for the next round.
   const live = new Map(containers.filter((c) => c.labels[LABEL.node]).map((c) => [c.labels[LABEL.node]!, c]));
-  for (const env of envs.filter((e) => e.status === "running" && !e.tasks.some((t) => isTaskRunning(t.id)))) {
+  for (const env of envs.filter((e) => e.status === "running")) {
+    let release: (() => void) | null = null;
+    try {
+      release = acquire(env.id, "reconciling with the engine");
+    } catch {
+      continue;
+    }
+    try {
+      await repairEnvironment(rt, env, live, report);
+    } finally {
+      release();
+    }
+  }
+  return report;
+}
+
+type EnvWithNodes = Awaited<ReturnType<typeof loadEnvironments>>[number];
+const loadEnvironments = () => db().environment.findMany({ include: { nodes: true } });
+
+async function repairEnvironment(rt: ContainerRuntime, env: EnvWithNodes, live: Map<string, ContainerState>, report: ReconcileReport) {
     let appsChanged = false;
     for (const node of env.nodes) {
       const c = live.get(node.id);
@@ -91,13 +116,11 @@ export async function reconcile(rt: ContainerRuntime = runtime()): Promise<Recon
         await waitHealthy(rt, state.id, 60_000).catch((err) => log.warn({ node: node.hostname, err: (err as Error).message }, "recreated node is not healthy yet"));
         report.recreated.push(node.hostname);
         appsChanged ||= node.role === "app";
-      } else if (!c.running && c.status !== "restarting" && (await healNode(rt, node.id, "found stopped by reconciliation"))) {
+      } else if (!c.running && c.status !== "restarting" && (await healNodeLocked(rt, node.id, "found stopped by reconciliation").catch(() => false))) {
         report.started.push(node.hostname);
       }
     }
     if (appsChanged) await syncBalancer(rt, env.id).catch(() => undefined);
-  }
-  return report;
 }
 
 function summary(r: ReconcileReport): string {
@@ -107,7 +130,8 @@ function summary(r: ReconcileReport): string {
     .join("; ");
 }
 
-async function loop(rt: ContainerRuntime) {
+/** Reconciles at start and every 20 s, for as long as the process runs. */
+export async function reconcileForever(rt: ContainerRuntime): Promise<void> {
   for (let first = true; ; first = false) {
     try {
       const r = await reconcile(rt);
@@ -117,10 +141,6 @@ async function loop(rt: ContainerRuntime) {
     } catch (err) {
       log.warn({ err: (err as Error).message }, "reconciliation failed; retrying");
     }
-    await new Promise((res) => setTimeout(res, 20_000));
+    await sleep(20_000);
   }
 }
-
-registerBackground("reconcile", () => {
-  void loop(runtime());
-});

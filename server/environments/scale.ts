@@ -1,31 +1,43 @@
 import type { Environment } from "../contracts/environment";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
+import { syncBalancer } from "../nodes/balancer";
+import { createNodeContainer } from "../nodes/create";
+import { waitHealthy } from "../nodes/health";
+import { acquire } from "../operations/lock";
 import { runtime } from "../runtime";
+import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime } from "../runtime/types";
 import { createTask, runTask } from "../tasks/runner";
-import { syncBalancer } from "./balancer";
-import { createNodeContainer, waitHealthy } from "./nodes";
+import { sleep } from "../wait";
 import { getEnvironment } from "./service";
-import { MAX_APP_ORDINAL, planNode } from "./topology";
-
-/** Only one task that changes an environment's containers runs at a time. */
-export async function assertNoBusyTask(envId: string): Promise<void> {
-  const busy = await db().task.findFirst({ where: { environmentId: envId, status: { in: ["pending", "running"] } } });
-  if (busy) throw conflict(`The environment is busy with '${busy.kind}'; try again when it has finished`, { taskId: busy.id });
-}
+import { MAX_APP_ORDINAL, parseSubnet, planNode } from "./topology";
 
 /**
  * Horizontal scaling of the app layer with no failed request: new servers join the balancer only
  * once healthy; leaving ones are drained (marked down, in-flight requests finish) before they stop.
  */
 export async function scaleAppServers(envId: string, count: number, rt: ContainerRuntime = runtime()): Promise<Environment> {
-  const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
+  const env = await loadEnvironment(envId);
   if (!env) throw notFound("Environment", envId);
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; it can be scaled when it is running`);
-  await assertNoBusyTask(envId);
   const apps = env.nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
   if (count === apps.length) return getEnvironment(envId, rt);
+  const release = acquire(envId, `scaling the app layer to ${count}`);
+  try {
+    await startScaling(rt, env, apps, count, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return getEnvironment(envId, rt);
+}
+
+type EnvWithNodes = NonNullable<Awaited<ReturnType<typeof loadEnvironment>>>;
+const loadEnvironment = (envId: string) => db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
+
+async function startScaling(rt: ContainerRuntime, env: EnvWithNodes, apps: EnvWithNodes["nodes"], count: number, release: () => void) {
+  const envId = env.id;
 
   const growing = count > apps.length;
   const task = await createTask(
@@ -46,7 +58,7 @@ export async function scaleAppServers(envId: string, count: number, rt: Containe
   void runTask(task.id, async (ctx) => {
     if (growing) {
       await ctx.step("add", async (progress) => {
-        const prefix = env.subnet!.split(".").slice(0, 3).join(".");
+        const { prefix } = parseSubnet(env.subnet!);
         let ordinal = apps.at(-1)?.ordinal ?? 0;
         const created = [];
         for (let i = apps.length; i < count; i++) {
@@ -70,14 +82,14 @@ export async function scaleAppServers(envId: string, count: number, rt: Containe
       const leaving = apps.slice(count);
       await ctx.step("drain", async (progress) => {
         await syncBalancer(rt, envId, { drain: leaving.map((n) => n.id) });
-        await new Promise((r) => setTimeout(r, 1500)); // requests already on them finish
+        await sleep(1500); // requests already on them finish
         progress(leaving.map((n) => n.hostname).join(", "));
       });
       await ctx.step("remove", async () => {
         await db().node.deleteMany({ where: { id: { in: leaving.map((n) => n.id) } } });
         await syncBalancer(rt, envId);
         for (const n of leaving) {
-          const live = (await rt.listContainers({ "phleet.node": n.id }))[0];
+          const live = (await rt.listContainers({ [LABEL.node]: n.id }))[0];
           if (live) {
             await rt.stopContainer(live.id, 10);
             await rt.removeContainer(live.id);
@@ -85,6 +97,5 @@ export async function scaleAppServers(envId: string, count: number, rt: Containe
         }
       });
     }
-  });
-  return getEnvironment(envId, rt);
+  }).finally(release);
 }

@@ -1,13 +1,14 @@
 import { config } from "../config";
 import type { CreateEnvironmentInput, Environment, EnvironmentNode, NodeAction } from "../contracts/environment";
 import { db } from "../db/client";
+import { acquire, runningOperation, waitAndRun, withLock } from "../operations/lock";
 import { AppError, conflict, notFound } from "../errors";
 import { LABEL } from "../runtime/labels";
 import { runtime } from "../runtime";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
-import { createTask, runTask, settleTasks } from "../tasks/runner";
+import { createTask, runTask, settleTasks, type TaskContext } from "../tasks/runner";
 import { freeHostPort } from "./ports";
-import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, markFailed, provision, runDeletion } from "./provision";
+import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, provision, removeFailedProvisioning, runDeletion } from "./provision";
 import { freeBlock, planNodes, subnetOf } from "./topology";
 import { environmentView, nodeView } from "./view";
 
@@ -43,9 +44,10 @@ export async function getEnvironment(id: string, rt: ContainerRuntime = runtime(
   return environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
 }
 
-// Subnet and port choices read then write; one allocation at a time keeps two creations apart.
+// Subnet and port choices read then write, across environments: one allocation at a time keeps two creations
+// apart. (Not the per-environment operation lock: that one exists only once the environment does.)
 let allocation: Promise<unknown> = Promise.resolve();
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
+function oneAllocationAtATime<T>(fn: () => Promise<T>): Promise<T> {
   const next = allocation.then(fn, fn);
   allocation = next.catch(() => undefined);
   return next;
@@ -53,7 +55,7 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
 
 export async function createEnvironment(input: CreateEnvironmentInput, rt: ContainerRuntime = runtime()): Promise<Environment> {
   const cfg = config();
-  const env = await serialized(async () => {
+  const env = await oneAllocationAtATime(async () => {
     if (await db().environment.findUnique({ where: { name: input.name } })) {
       throw conflict(`An environment named '${input.name}' already exists`, [{ path: "name", message: "This name is taken" }]);
     }
@@ -84,26 +86,51 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
       throw err;
     }
   });
-  const task = await createTask("environment.create", env.id, CREATE_STEPS);
-  void runTask(task.id, (ctx) => provision(rt, ctx, env.id), (message) => markFailed(rt, env.id, message));
+  await startProvisioning(rt, env.id);
   return getEnvironment(env.id, rt);
 }
 
+/** The creation task, holding the environment's lock until it ends (also used to resume after a crash). */
+export async function startProvisioning(rt: ContainerRuntime, envId: string): Promise<void> {
+  const release = acquire(envId, CREATING);
+  try {
+    const task = await createTask("environment.create", envId, CREATE_STEPS);
+    void runTask(task.id, (ctx) => provision(rt, ctx, envId), (message) => removeFailedProvisioning(rt, envId, message)).finally(release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+const CREATING = "creating the environment";
+const DELETING = "deleting the environment";
+
+/**
+ * Deletion takes the environment's lock like every operation, with one exception: it may cancel a creation
+ * (the provisioning stops at its next step, then the deletion takes over), so a stuck creation can be removed.
+ */
 export async function deleteEnvironment(id: string, rt: ContainerRuntime = runtime()): Promise<Environment> {
   const env = await db().environment.findUnique({ where: { id }, include: { tasks: { where: { status: { in: ["pending", "running"] } } } } });
   if (!env) throw notFound("Environment", id);
   if (env.status === "deleting") return getEnvironment(id, rt);
-  await db().environment.update({ where: { id }, data: { status: "deleting" } });
-  const earlier = env.tasks.map((t) => t.id);
-  const task = await createTask("environment.delete", id, DELETE_STEPS);
-  void runTask(
-    task.id,
-    async (ctx) => {
-      await settleTasks(earlier); // a provisioning still under way stops at its next step
-      await runDeletion(rt, ctx, id);
-    },
-    (message) => markDeleteFailed(id, message),
-  );
+  const cancelsCreation = runningOperation(id) === CREATING;
+  const release = cancelsCreation ? null : acquire(id, DELETING);
+  try {
+    await db().environment.update({ where: { id }, data: { status: "deleting" } });
+    const earlier = env.tasks.map((t) => t.id);
+    const task = await createTask("environment.delete", id, DELETE_STEPS);
+    const work = async (ctx: TaskContext) => {
+      if (!release) {
+        await settleTasks(earlier); // the provisioning stops at its next step and releases the lock
+        const done = await waitAndRun(id, DELETING, () => runDeletion(rt, ctx, id));
+        if (!done) throw new Error("the creation it cancels did not stop");
+      } else await runDeletion(rt, ctx, id);
+    };
+    void runTask(task.id, work, (message) => markDeleteFailed(id, message)).finally(() => release?.());
+  } catch (err) {
+    release?.();
+    throw err;
+  }
   return getEnvironment(id, rt);
 }
 
@@ -117,18 +144,14 @@ export async function nodeAction(envId: string, nodeId: string, action: NodeActi
   if (node.environment.status === "creating" || node.environment.status === "deleting") {
     throw conflict(`The environment is ${node.environment.status}; try again when it is running`);
   }
-  const live = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
-  if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
-  if (action === "stop") {
-    await db().node.update({ where: { id: node.id }, data: { desiredState: "stopped" } });
-    await rt.stopContainer(live.id, 10);
-  } else if (action === "start") {
-    await db().node.update({ where: { id: node.id }, data: { desiredState: "running" } });
-    await rt.startContainer(live.id);
-  } else {
-    await db().node.update({ where: { id: node.id }, data: { desiredState: "running" } });
-    await rt.restartContainer(live.id, 10);
-  }
+  await withLock(envId, `${action} ${node.hostname}`, async () => {
+    const live = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
+    if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
+    await db().node.update({ where: { id: node.id }, data: { desiredState: action === "stop" ? "stopped" : "running" } });
+    if (action === "stop") await rt.stopContainer(live.id, 10);
+    else if (action === "start") await rt.startContainer(live.id);
+    else await rt.restartContainer(live.id, 10);
+  });
   const after = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
   return nodeView(node, after, cfg.PHLEET_INSTANCE);
 }

@@ -2,10 +2,10 @@ import { db } from "../db/client";
 import { log } from "../log";
 import { RuntimeError } from "../runtime/errors";
 import type { ContainerRuntime } from "../runtime/types";
-import { memcachedSavePath, sessionIniPath, withSavePath } from "./render";
-import { waitHealthy } from "./nodes";
-import { findEntry } from "../config-files/catalog";
-import { reloadCommand } from "../config-files/checks";
+import { phpOf } from "../node-kinds";
+import { memcachedSavePath, withSavePath } from "../node-kinds/render";
+import { waitHealthy } from "../nodes/health";
+import { reloadAndWait } from "../nodes/reload";
 
 /**
  * Re-admitting a memcached session node that comes back empty, without serving an empty or stale session:
@@ -21,50 +21,38 @@ import { reloadCommand } from "../config-files/checks";
  * could read the older copy from the other. Apache's keep-alive is off in the image for the same reason: a
  * prefork child serves every request of its balancer connection, long after a graceful reload.
  *
+ * Callers hold the environment's operation lock (heal.ts), so the exclusion on a node's death and its
+ * rejoin never interleave, nor race a config save of the same ini file.
+ *
  * Known limit: while step 5's reload runs (until its old workers are gone), old and new workers take a
  * session's lock on different nodes, so two concurrent requests of one session are not serialised then.
  */
 
-/** save_path changes of one environment, one at a time: the exclusion on a node's death and its rejoin. */
-const savePathQueues = new Map<string, Promise<unknown>>();
-
-function serialised<T>(envId: string, fn: () => Promise<T>): Promise<T> {
-  const next = (savePathQueues.get(envId) ?? Promise.resolve()).catch(() => undefined).then(fn);
-  savePathQueues.set(envId, next);
-  void next.finally(() => {
-    if (savePathQueues.get(envId) === next) savePathQueues.delete(envId);
-  }).catch(() => undefined);
-  return next;
-}
-
-function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joiningIp?: string; excludeIp?: string } = {}) {
-  return serialised(envId, async () => {
-    const nodes = await db().node.findMany({ where: { environmentId: envId } });
-    const storeIps = nodes
-      .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
-      .sort((a, b) => a.ordinal - b.ordinal)
-      .map((n) => n.ip);
-    const savePath = memcachedSavePath(storeIps, opts.joiningIp);
-    // All app servers at once: the step is done when the slowest one has no old worker left.
-    const apps = nodes.filter((n) => n.role === "app" && n.containerId);
-    await Promise.all(
-      apps.map(async (app) => {
-        const path = sessionIniPath(app.type);
-        const current = await rt.readFile(app.containerId!, path);
-        if (current === null) return;
-        const next = withSavePath(current, savePath, storeIps.length);
-        // Unchanged: the call that wrote it has reloaded and waited already (calls run one at a time).
-        if (next === current) return;
-        await rt.writeFiles(app.containerId!, [{ path, content: next }]);
-        const entry = findEntry(app.type, path);
-        if (!entry?.reloadCmd || !entry.reloadProcess) return;
-        const started = Date.now();
-        const r = await rt.exec(app.containerId!, reloadCommand(entry.reloadCmd, entry.reloadProcess), { timeoutMs: 30_000, user: "root" });
-        if (r.exitCode !== 0 || r.stderr.trim()) log.warn({ node: app.hostname, exitCode: r.exitCode, err: r.stderr.trim() }, "PHP reload after a save_path change did not finish cleanly");
-        else log.debug({ node: app.hostname, savePath, ms: Date.now() - started }, "PHP reloaded with a new save_path; no worker with the old one is left");
-      }),
-    );
-  });
+async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joiningIp?: string; excludeIp?: string } = {}) {
+  const nodes = await db().node.findMany({ where: { environmentId: envId } });
+  const storeIps = nodes
+    .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map((n) => n.ip);
+  const savePath = memcachedSavePath(storeIps, opts.joiningIp);
+  // All app servers at once: the step is done when the slowest one has no old worker left.
+  const apps = nodes.filter((n) => n.role === "app" && n.containerId);
+  await Promise.all(
+    apps.map(async (app) => {
+      const php = phpOf(app.type);
+      const path = php.sessionIniPath;
+      const current = await rt.readFile(app.containerId!, path);
+      if (current === null) return;
+      const next = withSavePath(current, savePath, storeIps.length);
+      // Unchanged: the call that wrote it has reloaded and waited already (calls run one at a time).
+      if (next === current) return;
+      await rt.writeFiles(app.containerId!, [{ path, content: next }]);
+      const started = Date.now();
+      const r = await reloadAndWait(rt, app.containerId!, php.reload);
+      if (r.exitCode !== 0 || r.stderr.trim()) log.warn({ node: app.hostname, exitCode: r.exitCode, err: r.stderr.trim() }, "PHP reload after a save_path change did not finish cleanly");
+      else log.debug({ node: app.hostname, savePath, ms: Date.now() - started }, "PHP reloaded with a new save_path; no worker with the old one is left");
+    }),
+  );
 }
 
 /** PHP run inside an app server: lists the survivor's keys (lru_crawler metadump) and adds each to the joiner. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { containerName, freeBlock, networkName, planNodes, subnetOf } from "./topology";
+import { containerName, networkName } from "../nodes/names";
+import { freeBlock, parseSubnet, planNodes, subnetOf } from "./topology";
 
 describe("topology", () => {
   const input = { name: "shop", appServer: { type: "apache-php" as const, count: 3 }, sessionStore: { type: "memcached" as const, count: 2 } };
@@ -23,7 +24,9 @@ describe("topology", () => {
   });
 
   test("subnet blocks skip every network already in the pool and refuse a pool that is covered", () => {
-    expect(subnetOf("10.213.0.0/16", 5)).toEqual({ cidr: "10.213.5.0/24", prefix: "10.213.5", gateway: "10.213.5.1" });
+    expect(subnetOf("10.213.0.0/16", 5)).toEqual({ cidr: "10.213.5.0/24", prefix: "10.213.5", gateway: "10.213.5.1", block: 5 });
+    expect(parseSubnet("10.213.5.0/24")).toEqual(subnetOf("10.213.0.0/16", 5));
+    expect(() => parseSubnet("10.213.5.0/16")).toThrow(/not an environment/);
     expect(freeBlock("10.213.0.0/16", ["172.17.0.0/16", "10.213.1.0/24", "10.213.2.0/24"])).toBe(3);
     expect(freeBlock("10.213.0.0/16", ["10.0.0.0/8"])).toBe(1);
     expect(freeBlock("10.213.0.0/16", ["10.213.0.0/16"])).toBeNull();

@@ -16,14 +16,6 @@ export interface PlannedNode {
   ip: string;
 }
 
-export const IMAGE_OF_TYPE: Record<string, string> = {
-  "apache-php": "apache-php",
-  "nginx-php": "nginx-php",
-  memcached: "memcached",
-  redis: "redis",
-  nginx: "nginx-lb",
-};
-
 
 /** Host part of each role's addresses in the environment's /24: balancer .2, session .11-, app .21-. */
 const HOST_BASE: Record<NodeRole, number> = { balancer: 1, session: 10, app: 20 };
@@ -50,18 +42,27 @@ export function planNodes(input: TopologyInput, subnetPrefix: string): PlannedNo
   return nodes;
 }
 
-/** Docker object names: readable, and prefixed by the instance when it is not the default one. */
-export function resourcePrefix(instance: string): string {
-  return instance === "default" ? "phleet" : `phleet-${instance}`;
+/** The /24 of one environment: its CIDR, the first three octets its nodes' addresses start with, its gateway. */
+export interface Subnet {
+  cidr: string;
+  prefix: string;
+  gateway: string;
+  block: number;
 }
-export const networkName = (instance: string, envName: string) => `${resourcePrefix(instance)}-${envName}`;
-export const containerName = (instance: string, hostname: string) => `${resourcePrefix(instance)}-${hostname}`;
 
 /** "10.213.0.0/16" and a block number -> the /24 of one environment. */
-export function subnetOf(pool: string, block: number): { cidr: string; prefix: string; gateway: string } {
+export function subnetOf(pool: string, block: number): Subnet {
   const [a, b] = pool.split(".");
   const prefix = `${a}.${b}.${block}`;
-  return { cidr: `${prefix}.0/24`, prefix, gateway: `${prefix}.1` };
+  return { cidr: `${prefix}.0/24`, prefix, gateway: `${prefix}.1`, block };
+}
+
+/** An environment's recorded subnet ("10.213.7.0/24") read back. */
+export function parseSubnet(cidr: string): Subnet {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.0\/24$/.exec(cidr);
+  if (!m) throw new Error(`'${cidr}' is not an environment /24`);
+  const prefix = `${m[1]}.${m[2]}.${m[3]}`;
+  return { cidr, prefix, gateway: `${prefix}.1`, block: Number(m[3]) };
 }
 
 /** The first /24 block of the pool that no existing network overlaps. */

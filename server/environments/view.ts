@@ -1,89 +1,38 @@
-import type { Environment, EnvironmentNode, Task } from "../contracts/environment";
+import type { AppServerType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
+import type { EnvRow, NodeRow, TaskRow, TaskStepRow } from "../db/client";
+import { nodeKind } from "../node-kinds";
+import { sessionWiring } from "../node-kinds/render";
+import { containerName } from "../nodes/names";
 import type { ContainerState } from "../runtime/types";
-import { containerName, resourcePrefix } from "./topology";
-import { sessionWiring } from "./render";
-import type { AppServerType, EnvironmentStatus, NodeRole, SessionStoreType } from "../contracts/environment";
+import { taskView } from "../tasks/view";
 
 /** Maps database rows plus live container states to the API's shapes. */
 
-export interface EnvRow {
-  id: string;
-  name: string;
-  status: string;
-  error: string | null;
-  appType: string;
-  appCount: number;
-  sessionType: string;
-  sessionCount: number;
-  balancerType: string;
-  publishedPort: number | null;
-  createdAt: Date;
-}
-export interface NodeRow {
-  id: string;
-  role: string;
-  type: string;
-  ordinal: number;
-  hostname: string;
-  ip: string;
-  containerId: string | null;
-  desiredState: string;
-}
-export interface TaskRow {
-  id: string;
-  kind: string;
-  status: string;
-  error: string | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-  steps: { key: string; title: string; status: string; message: string | null; startedAt: Date | null; finishedAt: Date | null; ordinal: number }[];
-}
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const ROLE_ORDER: Record<string, number> = { balancer: 0, app: 1, session: 2 };
-
-export function taskView(t: TaskRow): Task {
-  return {
-    id: t.id,
-    kind: t.kind,
-    status: t.status as Task["status"],
-    error: t.error,
-    createdAt: t.createdAt.toISOString(),
-    finishedAt: iso(t.finishedAt),
-    steps: [...t.steps]
-      .sort((a, b) => a.ordinal - b.ordinal)
-      .map((s) => ({ key: s.key, title: s.title, status: s.status as Task["steps"][number]["status"], message: s.message, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
-  };
-}
 
 export function nodeView(n: NodeRow, live: ContainerState | undefined, instance: string): EnvironmentNode {
   return {
     id: n.id,
-    role: n.role as NodeRole,
+    role: n.role,
     type: n.type,
     ordinal: n.ordinal,
     hostname: n.hostname,
     ip: n.ip,
     status: live?.status ?? "missing",
-    desiredState: n.desiredState === "stopped" ? "stopped" : "running",
+    desiredState: n.desiredState,
     containerId: live?.id ?? n.containerId,
     containerName: live?.name ?? containerName(instance, n.hostname),
-    ports: live?.ports.length ? live.ports : defaultPorts(n.role, n.type),
+    ports: live?.ports.length ? live.ports : [{ containerPort: nodeKind(n.type).port, protocol: "tcp" }],
     restartCount: live?.restartCount ?? 0,
     startedAt: live?.startedAt ?? null,
   };
-}
-
-function defaultPorts(role: string, type: string) {
-  const port = role === "session" ? (type === "redis" ? 6379 : 11211) : 80;
-  return [{ containerPort: port, protocol: "tcp" }];
 }
 
 export function environmentView(
   env: EnvRow,
   nodes: NodeRow[],
   live: Map<string, ContainerState>,
-  task: TaskRow | null,
+  task: (TaskRow & { steps: TaskStepRow[] }) | null,
   publishHost: string,
   instance: string,
 ): Environment {
@@ -91,7 +40,7 @@ export function environmentView(
   return {
     id: env.id,
     name: env.name,
-    status: env.status as EnvironmentStatus,
+    status: env.status,
     error: env.error,
     url: env.publishedPort ? `http://${publishHost}:${env.publishedPort}` : null,
     createdAt: env.createdAt.toISOString(),
@@ -107,5 +56,3 @@ export function environmentView(
     task: task ? taskView(task) : null,
   };
 }
-
-export { resourcePrefix };

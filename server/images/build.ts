@@ -7,9 +7,6 @@ import { LABEL } from "../runtime/labels";
 
 /** Node images are built locally from images/<name> (+ images/_shared), and rebuilt only when those files change. */
 
-export const IMAGE_NAMES = ["apache-php", "nginx-php", "memcached", "redis", "nginx-lb"] as const;
-export type ImageName = (typeof IMAGE_NAMES)[number];
-
 // The images folder is read at run time from the checkout, not bundled (hence the turbopackIgnore hints).
 export const imagesDir = () =>
   path.resolve(/*turbopackIgnore: true*/ process.env.PHLEET_IMAGES_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), "images"));

@@ -5,15 +5,8 @@ import { RequestAggregator, resolverFor, zeroCounts, type NodeResolver } from ".
 import { compareLogTimestamps, parseBalancerLine } from "./balancer-log";
 import { RecentIds } from "./recent-ids";
 import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./settings";
-import {
-  accumulate,
-  combineSession,
-  parseSessionReading,
-  SESSION_COUNT_RULE,
-  sessionReadCommand,
-  type SessionNodeReading,
-  type SessionTotalsState,
-} from "./session-store";
+import { nodeKind, type SessionNodeReading, type SessionStoreKind } from "../node-kinds";
+import { accumulate, combineSession, type SessionTotalsState } from "./session-store";
 import { minuteSample } from "./history";
 import type { CollectorTarget, PersistedState, StatsStore } from "./store";
 
@@ -85,6 +78,10 @@ export class EnvironmentCollector {
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private loops: Promise<void>[] = [];
+
+  private storeKind(): SessionStoreKind {
+    return nodeKind(this.target.sessionType).sessionStore!;
+  }
 
   private constructor(
     private target: CollectorTarget,
@@ -260,8 +257,8 @@ export class EnvironmentCollector {
           const c = live.get(n.id);
           if (!c?.running) return this.readings.set(n.id, null);
           try {
-            const r = await rt.exec(c.id, sessionReadCommand(this.target.sessionType), { timeoutMs: 5000 });
-            const reading = r.exitCode === 0 ? parseSessionReading(this.target.sessionType, r.stdout) : null;
+            const r = await rt.exec(c.id, this.storeKind().countersCommand, { timeoutMs: 5000 });
+            const reading = r.exitCode === 0 ? this.storeKind().parseCounters(r.stdout) : null;
             this.readings.set(n.id, reading);
             if (reading) {
               const before = this.sessionTotals[n.id];
@@ -396,7 +393,7 @@ export class EnvironmentCollector {
         hitRatio: figures.hitRatio,
         connections: figures.connections,
         bytes: figures.bytes,
-        countRule: SESSION_COUNT_RULE[this.target.sessionType],
+        countRule: this.storeKind().countRule,
         sampledAt: this.sessionSampledAt ? new Date(this.sessionSampledAt).toISOString() : null,
         nodes: stores.map((n) => {
           const r = this.readings.get(n.id);

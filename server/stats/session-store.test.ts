@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { accumulate, combineSession, parseMemcachedStats, parseRedisInfo } from "./session-store";
+import { parseMemcachedStats } from "../node-kinds/memcached";
+import { parseRedisInfo } from "../node-kinds/redis";
+import { accumulate, combineSession } from "./session-store";
 
 const MEMCACHED = "STAT pid 1\r\nSTAT curr_connections 3\r\nSTAT curr_items 12\r\nSTAT bytes 4096\r\nSTAT get_hits 40\r\nSTAT get_misses 12\r\nSTAT evictions 0\r\nEND\r\n";
 const REDIS = [

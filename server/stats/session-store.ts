@@ -1,4 +1,5 @@
 import type { SessionStoreType } from "../contracts/environment";
+import type { SessionNodeReading } from "../node-kinds";
 
 /**
  * Pure: session-store counters. Read through the engine (exec), parsed here, and turned into
@@ -15,78 +16,6 @@ import type { SessionStoreType } from "../contracts/environment";
  * and they are kept as totals since the environment was created: a store that restarts starts its own
  * counters from zero, which is detected (the counter went down) and not subtracted.
  */
-
-export interface SessionNodeReading {
-  up: boolean;
-  items: number;
-  hits: number;
-  misses: number;
-  evictions: number;
-  connections: number;
-  bytes: number;
-}
-
-export const MEMCACHED_STATS_CMD = ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/11211; printf 'stats\\r\\nquit\\r\\n' >&3; timeout 3 cat <&3"];
-export const REDIS_INFO_CMD = [
-  "bash",
-  "-c",
-  "redis-cli info && printf 'phleet_session_keys:%s\\r\\n' \"$(redis-cli --scan --pattern 'PHPREDIS_SESSION:*' | grep -vc '_LOCK$')\"",
-];
-
-export function sessionReadCommand(type: SessionStoreType): string[] {
-  return type === "memcached" ? MEMCACHED_STATS_CMD : REDIS_INFO_CMD;
-}
-
-const num = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
-};
-
-/** `STAT name value` lines of memcached's `stats`. */
-export function parseMemcachedStats(text: string): SessionNodeReading | null {
-  const stats = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^STAT (\S+) (.*)$/.exec(line.trim());
-    if (m) stats.set(m[1]!, m[2]!);
-  }
-  if (!stats.has("curr_items")) return null;
-  return {
-    up: true,
-    items: num(stats.get("curr_items")),
-    hits: num(stats.get("get_hits")),
-    misses: num(stats.get("get_misses")),
-    evictions: num(stats.get("evictions")),
-    connections: num(stats.get("curr_connections")),
-    bytes: num(stats.get("bytes")),
-  };
-}
-
-/** `redis-cli info`: `name:value` lines, keyspace as `db0:keys=N,expires=M,avg_ttl=T`. */
-export function parseRedisInfo(text: string): SessionNodeReading | null {
-  const info = new Map<string, string>();
-  let keys = 0;
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^([a-z0-9_]+):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    info.set(m[1]!, m[2]!);
-    if (/^db\d+$/.test(m[1]!)) keys += num(/(?:^|,)keys=(\d+)/.exec(m[2]!)?.[1]);
-  }
-  if (!info.has("redis_version") && !info.has("used_memory")) return null;
-  const sessionKeys = info.get("phleet_session_keys");
-  return {
-    up: true,
-    items: sessionKeys !== undefined && /^\d+$/.test(sessionKeys) ? Number(sessionKeys) : keys,
-    hits: num(info.get("keyspace_hits")),
-    misses: num(info.get("keyspace_misses")),
-    evictions: num(info.get("evicted_keys")),
-    connections: num(info.get("connected_clients")),
-    bytes: num(info.get("used_memory")),
-  };
-}
-
-export function parseSessionReading(type: SessionStoreType, text: string): SessionNodeReading | null {
-  return type === "memcached" ? parseMemcachedStats(text) : parseRedisInfo(text);
-}
 
 type Counter = "hits" | "misses" | "evictions";
 const COUNTERS: Counter[] = ["hits", "misses", "evictions"];
@@ -141,8 +70,3 @@ export function combineSession(type: SessionStoreType, readings: (SessionNodeRea
     nodesUp: up.length,
   };
 }
-
-export const SESSION_COUNT_RULE: Record<SessionStoreType, string> = {
-  memcached: "Sessions are replicated to every memcached node: the count is the largest item count of the nodes.",
-  redis: "Sessions are sharded over the redis nodes: the count is the sum of their keys.",
-};

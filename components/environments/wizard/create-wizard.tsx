@@ -14,7 +14,7 @@ import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Stepper } from "@/components/ui/stepper";
 import { LIMITS, type AppServerType, type SessionStoreType } from "@/server/contracts/environment";
-import { renderSessionIni } from "@/server/environments/render";
+import { renderSessionIni } from "@/server/node-kinds/render";
 import { planNodes } from "@/server/environments/topology";
 import { FIELD_OF_PATH, INITIAL_VALUES, previewCount, validate, type FieldErrors, type WizardValues } from "./form-state";
 import { TopologyPreview } from "./topology-preview";

@@ -1,14 +1,16 @@
-import { LIST_WORKERS } from "../config-files/checks";
-import { acquire } from "../config-files/lock";
-import { pendingChanges, SYSTEM_AUTHOR, type PendingChange } from "../config-files/revisions";
 import type { Task } from "../contracts/environment";
-import { db } from "../db/client";
+import { db, type NodeRow } from "../db/client";
 import { log } from "../log";
+import { UPSTREAM_CONF_PATH } from "../node-kinds/render";
+import { syncBalancer } from "../nodes/balancer";
+import { revisionsForNode } from "../nodes/desired-files";
+import { listWorkers } from "../nodes/reload";
+import { acquire } from "../operations/lock";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, type TaskContext } from "../tasks/runner";
-import { syncBalancer } from "./balancer";
-import { UPSTREAM_CONF_PATH } from "./render";
-import { taskView, type NodeRow } from "./view";
+import { taskView } from "../tasks/view";
+import { sleep, waitFor } from "../wait";
+import { pendingChanges, SYSTEM_AUTHOR, type PendingChange } from "./revisions";
 
 /**
  * Restarts nodes one at a time so the environment keeps serving: an app server is drained from the
@@ -39,7 +41,6 @@ export class NodeNotHealthyError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROLLBACK_STEP = "rollback";
 
 /** Creates the task, starts it in the background and returns it (steps: one per node, then rollback). */
@@ -111,8 +112,7 @@ export async function restartOne(rt: ContainerRuntime, envId: string, node: Targ
 async function drain(rt: ContainerRuntime, envId: string, node: Target, drainWaitMs: number): Promise<void> {
   const balancer = await db().node.findFirst({ where: { environmentId: envId, role: "balancer" } });
   const lb = balancer?.containerId ?? null;
-  const workers = async () =>
-    lb ? (await rt.exec(lb, ["sh", "-c", LIST_WORKERS, "workers", "nginx"], { timeoutMs: 10_000 })).stdout.split("\n").filter(Boolean) : [];
+  const workers = async () => (lb ? listWorkers(rt, lb, "nginx") : []);
   const upstream = async () => (lb ? await rt.readFile(lb, UPSTREAM_CONF_PATH).catch(() => null) : null);
   const before = await workers().catch(() => [] as string[]);
   const upstreamBefore = await upstream();
@@ -120,27 +120,38 @@ async function drain(rt: ContainerRuntime, envId: string, node: Target, drainWai
   await syncBalancer(rt, envId, { drain: [node.id] });
   // No reload when it was drained already (a retry after a rollback): nothing to wait for.
   const reloaded = (await upstream()) !== upstreamBefore;
-  for (let i = 0; i < 40 && reloaded && before.length; i++) {
-    const now = new Set(await workers().catch(() => [] as string[]));
-    if (!before.some((p) => now.has(p))) break;
-    await sleep(250);
+  if (reloaded && before.length) {
+    await waitFor(
+      "the old balancer workers to exit",
+      async () => {
+        const now = new Set(await workers().catch(() => [] as string[]));
+        return !before.some((p) => now.has(p));
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    ).catch(() => undefined); // drained in the new upstream either way; the old workers only finish their requests
   }
   await sleep(Math.max(0, drainWaitMs - (Date.now() - began)));
 }
 
 async function waitRestartedHealthy(rt: ContainerRuntime, node: Target, startedBefore: string | null, timeoutMs: number): Promise<ContainerState> {
-  const deadline = Date.now() + timeoutMs;
   let last: ContainerState | null = null;
-  while (Date.now() < deadline) {
-    last = await rt.inspectContainer(node.containerId);
-    if (!last) throw new NodeNotHealthyError(node, `the container of ${node.hostname} disappeared`);
-    const fresh = last.startedAt !== startedBefore;
-    if (fresh && last.status === "running") return last;
-    if (fresh && last.status === "unhealthy") break; // the health check has failed for good
-    await sleep(500);
+  const notHealthy = () =>
+    new NodeNotHealthyError(node, `${node.hostname} did not become healthy within ${Math.round(timeoutMs / 1000)} s after the restart (status: ${last?.status ?? "missing"})`);
+  try {
+    return await waitFor(
+      `${node.hostname} healthy after its restart`,
+      async () => {
+        last = await rt.inspectContainer(node.containerId);
+        if (!last) throw new NodeNotHealthyError(node, `the container of ${node.hostname} disappeared`);
+        const fresh = last.startedAt !== startedBefore;
+        if (fresh && last.status === "unhealthy") throw notHealthy(); // the health check has failed for good
+        return fresh && last.status === "running" ? last : null;
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
+  } catch (err) {
+    throw err instanceof NodeNotHealthyError ? err : notHealthy();
   }
-  const status = last?.status ?? "missing";
-  throw new NodeNotHealthyError(node, `${node.hostname} did not become healthy within ${Math.round(timeoutMs / 1000)} s after the restart (status: ${status})`);
 }
 
 /** After a failed restart: roll back the node's pending config changes, restart it again, report. */
@@ -153,10 +164,7 @@ async function recover(
   opts: RollingRestartOptions,
   progress: (m: string) => void,
 ): Promise<string> {
-  const revisions = await db().fileRevision.findMany({
-    where: { environmentId: envId, OR: [{ nodeId: node.id }, { nodeId: null, layer: node.role }] },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
+  const revisions = await revisionsForNode(envId, node);
   const changes = startedBefore ? pendingChanges(revisions, new Date(startedBefore)) : [];
   if (!changes.length) {
     throw new Error(`${reason}. No config change was saved since it last started, so there is nothing to roll back; see its log with: docker logs ${node.hostname}`);

@@ -188,5 +188,3 @@ http {
 
 export const BALANCER_CONF_PATH = "/etc/nginx/nginx.conf";
 export const UPSTREAM_CONF_PATH = "/etc/nginx/phleet-upstream.conf";
-export const sessionIniPath = (appType: string) =>
-  appType === "apache-php" ? "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini" : "/etc/php/8.2/fpm/conf.d/90-phleet-session.ini";

@@ -1,7 +1,8 @@
 import { db } from "../db/client";
 import { RuntimeError } from "../runtime/errors";
 import type { ContainerRuntime } from "../runtime/types";
-import { renderUpstreamConf, UPSTREAM_CONF_PATH } from "./render";
+import { nodeKind } from "../node-kinds";
+import { renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
 
 /**
  * Rewrites the balancer's upstream from the database (every app server, minus the drained ones),
@@ -15,8 +16,8 @@ export async function syncBalancer(rt: ContainerRuntime, envId: string, opts: { 
   const apps = nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
   // Drained servers are left out rather than marked down: with one server left, nginx never marks the
   // group unavailable after a failed attempt (max_fails), so a drain cannot turn a hiccup into 502s.
-  let upstreams = apps.filter((a) => !drain.has(a.id)).map((a) => ({ ip: a.ip, port: 80 }));
-  if (!upstreams.length) upstreams = apps.slice(0, 1).map((a) => ({ ip: a.ip, port: 80 })); // nginx needs one server
+  let upstreams = apps.filter((a) => !drain.has(a.id)).map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }));
+  if (!upstreams.length) upstreams = apps.slice(0, 1).map((a) => ({ ip: a.ip, port: nodeKind(a.type).port })); // nginx needs one server
   const next = renderUpstreamConf(upstreams);
   const previous = await rt.readFile(balancer.containerId, UPSTREAM_CONF_PATH);
   if (previous === next) return;

@@ -1,0 +1,91 @@
+import type { NodeRole, NodeType } from "../contracts/environment";
+
+/**
+ * What one kind of node is: its image, where it listens, how its health is probed, which of its files a
+ * person may edit and how a change takes effect, and (for session stores) how sessions are wired and
+ * counted. Each kind is one module of this folder; the rest of Phleet asks the kind (./index.ts).
+ */
+export interface NodeKind {
+  type: NodeType;
+  role: NodeRole;
+  /** The image built from images/<image>. */
+  image: string;
+  /** The TCP port it serves on inside the environment network. */
+  port: number;
+  /** Whether the engine restarts it by itself; "no" when Phleet must prepare its return (heal.ts). */
+  restartPolicy: "no" | "unless-stopped";
+  /** The same test as the image's HEALTHCHECK, run on demand (exit code 0 means healthy). */
+  healthProbe: string[];
+  /** The files of the config editor (nothing outside this list can be read or written through it). */
+  files: CatalogEntry[];
+  /** App servers: the PHP server's graceful reload, and where the session wiring is written. */
+  php?: { reload: Reload; sessionIniPath: string };
+  /** Session stores. */
+  sessionStore?: SessionStoreKind;
+}
+
+export interface SessionStoreKind {
+  /** True when every session is on every node, so losing one loses nothing (and a node comes back empty). */
+  replicated(nodeCount: number): boolean;
+  /** Run in the node: prints its counters. */
+  countersCommand: string[];
+  parseCounters(text: string): SessionNodeReading | null;
+  /** How the session count of the layer is derived from the nodes' counts. */
+  countRule: string;
+}
+
+export interface SessionNodeReading {
+  up: boolean;
+  items: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+  connections: number;
+  bytes: number;
+}
+
+export const FILE_LANGUAGES = ["ini", "nginx", "apache", "plain"] as const;
+export type FileLanguage = (typeof FILE_LANGUAGES)[number];
+
+/** How a saved file takes effect: a graceful reload where the server has one, a restart otherwise. */
+export const RELOAD_KINDS = ["graceful", "restart"] as const;
+export type ReloadKind = (typeof RELOAD_KINDS)[number];
+
+/** A graceful reload: the command, and the server whose workers it replaces (their process name). */
+export interface Reload {
+  reloadCmd: string[];
+  reloadProcess: string;
+}
+
+/** The node's own tool that checks a staged copy (server/config-files/validate.ts runs it). */
+export type Validator =
+  | { kind: "php-ini" }
+  | { kind: "apache-site"; mainConf: string; includeLine: RegExp }
+  | { kind: "fpm-pool"; mainConf: string; includeLine: RegExp }
+  | { kind: "nginx-site"; mainConf: string; includeLine: RegExp }
+  | { kind: "nginx-main" }
+  | { kind: "redis" }
+  | { kind: "memcached" };
+
+/** One editable file of a node kind. */
+export interface CatalogEntry {
+  /** Stable id within a node type, for URLs and tests. */
+  id: string;
+  path: string;
+  /** File name shown in the tree. */
+  label: string;
+  /** Folders above it in the tree, like Jelastic's `etc > php.ini`. */
+  tree: string[];
+  language: FileLanguage;
+  description: string;
+  /** Written by Phleet only (shown, never saved from the editor). */
+  readOnly: boolean;
+  reload: ReloadKind;
+  /** Graceful reload command, when reload is "graceful". */
+  reloadCmd?: string[];
+  /** The server whose workers the reload replaces (their process name). */
+  reloadProcess?: string;
+  validator: Validator | null;
+  /** The command line a person would run to check it, shown in the editor. */
+  validatorLabel: string | null;
+}

@@ -1,0 +1,63 @@
+import { config } from "../config";
+import { db, type EnvRow, type NodeRow } from "../db/client";
+import type { SessionStoreType } from "../contracts/environment";
+import { imageTag } from "../images/build";
+import { nodeKind, phpOf } from "../node-kinds";
+import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
+import { LABEL, managedLabels } from "../runtime/labels";
+import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
+import { desiredFiles } from "./desired-files";
+import { containerName, networkName } from "./names";
+
+/** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
+
+export function nodeLabels(envId: string, node: { id: string; role: string }) {
+  return managedLabels(config().PHLEET_INSTANCE, {
+    [LABEL.environment]: envId,
+    [LABEL.node]: node.id,
+    [LABEL.role]: node.role,
+  });
+}
+
+/** The files Phleet renders for the node from the topology (session wiring, balancer config). */
+function renderedFiles(env: EnvRow, node: NodeRow, all: NodeRow[]): FileSpec[] {
+  if (node.role === "app") {
+    const storeIps = all.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
+    return [{ path: phpOf(node.type).sessionIniPath, content: renderSessionIni(env.sessionType as SessionStoreType, storeIps) }];
+  }
+  if (node.role === "balancer") {
+    const apps = all.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
+    return [
+      { path: BALANCER_CONF_PATH, content: renderBalancerConf() },
+      { path: UPSTREAM_CONF_PATH, content: renderUpstreamConf(apps.map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }))) },
+    ];
+  }
+  return [];
+}
+
+/** Rendered files, with what the config editor saved for the node's layer and the node laid over them. */
+export async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<FileSpec[]> {
+  const files = new Map(renderedFiles(env, node, all).map((f) => [f.path, f]));
+  for (const f of await desiredFiles(env.id, node)) files.set(f.path, f);
+  return [...files.values()];
+}
+
+export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<ContainerState> {
+  const cfg = config();
+  const kind = nodeKind(node.type);
+  const state = await rt.createContainer({
+    name: containerName(cfg.PHLEET_INSTANCE, node.hostname),
+    hostname: node.hostname,
+    image: imageTag(kind.image),
+    labels: nodeLabels(env.id, node),
+    network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
+    restartPolicy: kind.restartPolicy,
+    files: await filesFor(env, node, all),
+    publish:
+      node.role === "balancer" && env.publishedPort
+        ? [{ containerPort: kind.port, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]
+        : undefined,
+  });
+  await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });
+  return state;
+}
