@@ -41,7 +41,9 @@ async function sessionCount(app: "apache-php" | "nginx-php", store: "memcached" 
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       last = (await client.call("GET", `/api/v1/environments/${id}/stats?window=30`)).json as Stats;
-      if (last.session.items === ids.size && last.session.nodes.every((n) => n.up)) break;
+      // Each node's counters are read on their own poll: wait for every node's reading, not only the largest.
+      const settled = store === "memcached" ? last.session.nodes.every((n) => n.items === ids.size) : last.session.items === ids.size;
+      if (settled && last.session.nodes.every((n) => n.up)) break;
       await sleep(500);
     }
     expect(last!.session.items).toBe(ids.size);
