@@ -20,6 +20,7 @@ import type {
 import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
 import { statusOf, toRuntimeError } from "./engine-errors";
+import { adoptableNetwork } from "./network-ownership";
 import { fromInspect, fromSummary } from "./state";
 import { compareLogTimestamps } from "../log-timestamps";
 import { pipeLogLines, toEngineSince } from "./streams";
@@ -40,7 +41,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async ensureNetwork(spec: NetworkSpec): Promise<NetworkState> {
     const existing = (await this.listNetworks()).find((n) => n.name === spec.name);
-    if (existing) return existing;
+    if (existing) return adoptableNetwork(existing, spec);
     try {
       const net = await this.docker.createNetwork({
         Name: spec.name,
