@@ -10,7 +10,7 @@ const PROBES: Record<string, string[]> = {
   "nginx-php": PHP_PROBE,
   nginx: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/80"],
   memcached: ["/usr/local/bin/phleet-healthcheck"],
-  redis: ["sh", "-c", "redis-cli ping | grep -q PONG"],
+  redis: ["/usr/local/bin/phleet-healthcheck"],
 };
 
 /** True once the probe passes; false if it never does within the time given (bounded retries). */

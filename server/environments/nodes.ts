@@ -8,6 +8,7 @@ import { imageTag } from "../images/build";
 import { containerName, IMAGE_OF_TYPE, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
+import { secretFilesFor } from "./session-auth";
 
 /** Creating, starting and waiting for one node's container; shared by provisioning, scaling and repair. */
 
@@ -44,7 +45,7 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     // Memcached nodes are started again by Phleet (heal.ts), which refills them before they serve reads.
     restartPolicy: node.role === "session" && node.type === "memcached" ? "no" : "unless-stopped",
-    files: filesFor(env, node, all),
+    files: [...filesFor(env, node, all), ...(await secretFilesFor(env, node, all))],
     publish:
       node.role === "balancer" && env.publishedPort
         ? [{ containerPort: 80, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]

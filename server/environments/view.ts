@@ -1,7 +1,7 @@
 import type { Environment, EnvironmentNode, Task } from "../contracts/environment";
 import type { ContainerState } from "../runtime/types";
 import { containerName, resourcePrefix } from "./topology";
-import { sessionWiring } from "./render";
+import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "./render";
 import type { AppServerType, EnvironmentStatus, NodeRole, SessionStoreType } from "../contracts/environment";
 
 /** Maps database rows plus live container states to the API's shapes. */
@@ -103,7 +103,8 @@ export function environmentView(
     nodes: [...nodes]
       .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
       .map((n) => nodeView(n, live.get(n.id), instance)),
-    session: sessionWiring(env.sessionType as SessionStoreType, sessionIps),
+    // The Redis password is a secret: shown masked (the app servers have the real one).
+    session: sessionWiring(env.sessionType as SessionStoreType, sessionIps, env.sessionType === "redis" ? { user: REDIS_APP_USER, password: SECRET_MASK } : undefined),
     task: task ? taskView(task) : null,
   };
 }

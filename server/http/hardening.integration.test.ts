@@ -215,9 +215,11 @@ describe("finding 4: sign-in attempts are limited, and a flood does not slow the
     let stop = false;
     const deadline = Date.now() + 8_000;
     let sent = 0;
+    // 8 clients at 5 attempts a second each: 40 a second, about three times the rate the finding measured.
     const flooder = async (w: number) => {
-      while (!stop && Date.now() < deadline && sent < 600) {
+      while (!stop && Date.now() < deadline && sent < 400) {
         sent++;
+        const pace = new Promise((r) => setTimeout(r, 200));
         const r = await fetch(`${app.url}/api/v1/auth/session`, {
           method: "POST",
           headers: { "content-type": "application/json", ...(spoof ? { "x-forwarded-for": `10.${w}.${sent % 250}.${sent % 200}` } : {}) },
@@ -226,9 +228,10 @@ describe("finding 4: sign-in attempts are limited, and a flood does not slow the
         statuses.push(r.status);
         if (r.status === 429) retryAfter ??= r.headers.get("retry-after");
         await r.arrayBuffer();
+        await pace;
       }
     };
-    const flood = Promise.all(Array.from({ length: 16 }, (_, w) => flooder(w)));
+    const flood = Promise.all(Array.from({ length: 8 }, (_, w) => flooder(w)));
     await new Promise((r) => setTimeout(r, 500));
     const during: number[] = [];
     for (let i = 0; i < 20; i++) during.push(await timedGet());
@@ -239,7 +242,9 @@ describe("finding 4: sign-in attempts are limited, and a flood does not slow the
     const wrong = statuses.filter((s) => s === 401).length;
     console.log(`[flood ${spoof ? "spoofed" : "one client"}] sent ${statuses.length}: ${wrong} x 401, ${limited} x 429; p90 baseline ${p90(baseline).toFixed(0)} ms, during ${p90(during).toFixed(0)} ms`);
     expect(limited).toBeGreaterThan(statuses.length / 2);
-    expect(wrong).toBeLessThanOrEqual(spoof ? 60 : 10);
+    // Spoofed X-Forwarded-For values dodge the per-client limit (without a proxy that appends the real
+    // address, Next passes the client's header on); the global limit still holds: 30 at once, then 2 a second.
+    expect(wrong).toBeLessThanOrEqual(spoof ? 30 + 2 * 9 : 5);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(p90(during)).toBeLessThan(Math.max(4 * p90(baseline), p90(baseline) + 300));
   });

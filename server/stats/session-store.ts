@@ -30,7 +30,9 @@ export const MEMCACHED_STATS_CMD = ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/11
 export const REDIS_INFO_CMD = [
   "bash",
   "-c",
-  "redis-cli info && printf 'phleet_session_keys:%s\\r\\n' \"$(redis-cli --scan --pattern 'PHPREDIS_SESSION:*' | grep -vc '_LOCK$')\"",
+  // As Phleet's monitor user (INFO, SCAN, PING only); its password is a file Phleet wrote into the node.
+  "export REDISCLI_AUTH=\"$(cat /etc/redis/phleet-monitor.pass)\"; r() { redis-cli --no-auth-warning --user phleet-monitor \"$@\"; }; " +
+    "r info && printf 'phleet_session_keys:%s\\r\\n' \"$(r --scan --pattern 'PHPREDIS_SESSION:*' | grep -vc '_LOCK$')\"",
 ];
 
 export function sessionReadCommand(type: SessionStoreType): string[] {
