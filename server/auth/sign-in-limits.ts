@@ -7,8 +7,8 @@ import { clientKey, RateLimiter, tooManyRequests } from "../http/rate-limit";
 export const SIGN_IN_LIMITS = {
   /** 5 attempts at once, then one every 12 s (5 a minute) per client. */
   perClient: { burst: 5, refillMs: 12_000 },
-  /** 30 at once, then 2 a second from all clients together: bounds the hashing work a flood can cause. */
-  global: { burst: 30, refillMs: 500 },
+  /** 10 at once, then 1 a second from all clients together: bounds the hashing work a flood can cause. */
+  global: { burst: 10, refillMs: 1000 },
 } as const;
 
 const g = globalThis as unknown as { __phleetSignInLimits?: { perClient: RateLimiter; global: RateLimiter } };

@@ -9,6 +9,7 @@ import { containerName, IMAGE_OF_TYPE, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
 import { secretFilesFor } from "./session-auth";
+import { limitsForNode } from "./limits-service";
 
 /** Creating, starting and waiting for one node's container; shared by provisioning, scaling and repair. */
 
@@ -46,6 +47,7 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     // Memcached nodes are started again by Phleet (heal.ts), which refills them before they serve reads.
     restartPolicy: node.role === "session" && node.type === "memcached" ? "no" : "unless-stopped",
     files: [...filesFor(env, node, all), ...(await secretFilesFor(env, node, all))],
+    resources: await limitsForNode(env.id, node.role, node.type),
     publish:
       node.role === "balancer" && env.publishedPort
         ? [{ containerPort: 80, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]

@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Environment } from "../contracts/environment";
 import { api } from "../testing/api-client";
@@ -11,6 +12,28 @@ import { signIn } from "../testing/dashboard-session";
  */
 
 const PASSWORD = "integration-pass";
+
+/**
+ * Sends a large body and returns the answer even when the server answers before reading it all and closes
+ * (which is the point): fetch reports that as a failed write; a plain request still sees the response.
+ */
+function sendBody(url: string, method: string, headers: Record<string, string>, payload: Buffer, chunked: boolean): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: chunked ? headers : { ...headers, "content-length": String(payload.length) }, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", (err) => setTimeout(() => reject(err), 2000)); // a write error after the answer is expected
+    const write = async () => {
+      for (let i = 0; i < payload.length && !req.destroyed; i += 1 << 20) {
+        if (!req.write(payload.subarray(i, i + (1 << 20)))) await new Promise((r) => req.once("drain", r));
+      }
+      req.end();
+    };
+    void write().catch(() => undefined);
+  });
+}
 const docker = new Docker();
 let env: Environment;
 
@@ -91,21 +114,10 @@ describe("finding 5: request bodies are limited before they are read", () => {
     const url = path === "files" ? `${api().base}/api/v1/environments/${env.id}/nodes/${app.id}/files?path=${encodeURIComponent("/etc/php/8.2/apache2/php.ini")}` : `${api().base}${path}`;
     const payload = Buffer.from(body());
     const started = Date.now();
-    const r = await fetch(url, {
-      method,
-      headers: { "content-type": "application/json", authorization: `Bearer ${api().token}`, "x-forwarded-for": `10.99.${Math.floor(Math.random() * 250)}.1` },
-      body: streamed
-        ? new ReadableStream({
-            start(c) {
-              for (let i = 0; i < payload.length; i += 1 << 20) c.enqueue(payload.subarray(i, i + (1 << 20)));
-              c.close();
-            },
-          })
-        : payload,
-      ...(streamed ? { duplex: "half" } : {}),
-    } as RequestInit);
+    const headers = { "content-type": "application/json", authorization: `Bearer ${api().token}`, "x-forwarded-for": `10.99.${Math.floor(Math.random() * 250)}.1` };
+    const r = await sendBody(url, method, headers, payload, streamed);
     expect(r.status).toBe(413);
-    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    expect((JSON.parse(r.body) as { error: { code: string } }).error.code).toBe("payload_too_large");
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
@@ -194,11 +206,12 @@ describe("finding 4: sign-in attempts are limited, and a flood does not slow the
   });
   afterAll(async () => app?.stop());
 
+  // An API call that is the control plane's work only (token check, database lookup), no engine round trip.
   const timedGet = async () => {
     const t = performance.now();
-    const r = await fetch(`${app.url}/api/v1/openapi.json`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${app.url}/api/v1/environments/no-such-environment`, { headers: { authorization: `Bearer ${token}` } });
     await r.arrayBuffer();
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(404);
     return performance.now() - t;
   };
   const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
@@ -237,15 +250,19 @@ describe("finding 4: sign-in attempts are limited, and a flood does not slow the
     for (let i = 0; i < 20; i++) during.push(await timedGet());
     stop = true;
     await flood;
+    // The machine is shared: the reference is the slower of the quiet periods before and after the flood.
+    const after: number[] = [];
+    for (let i = 0; i < 20; i++) after.push(await timedGet());
+    const reference = Math.max(p90(baseline), p90(after));
 
     const limited = statuses.filter((s) => s === 429).length;
     const wrong = statuses.filter((s) => s === 401).length;
-    console.log(`[flood ${spoof ? "spoofed" : "one client"}] sent ${statuses.length}: ${wrong} x 401, ${limited} x 429; p90 baseline ${p90(baseline).toFixed(0)} ms, during ${p90(during).toFixed(0)} ms`);
+    console.log(`[flood ${spoof ? "spoofed" : "one client"}] sent ${statuses.length}: ${wrong} x 401, ${limited} x 429; p90 before ${p90(baseline).toFixed(0)} ms, during ${p90(during).toFixed(0)} ms, after ${p90(after).toFixed(0)} ms`);
     expect(limited).toBeGreaterThan(statuses.length / 2);
     // Spoofed X-Forwarded-For values dodge the per-client limit (without a proxy that appends the real
-    // address, Next passes the client's header on); the global limit still holds: 30 at once, then 2 a second.
-    expect(wrong).toBeLessThanOrEqual(spoof ? 30 + 2 * 9 : 5);
+    // address, Next passes the client's header on); the global limit still holds: 10 at once, then 1 a second.
+    expect(wrong).toBeLessThanOrEqual(spoof ? 10 + 10 : 5);
     expect(Number(retryAfter)).toBeGreaterThan(0);
-    expect(p90(during)).toBeLessThan(Math.max(4 * p90(baseline), p90(baseline) + 300));
+    expect(p90(during)).toBeLessThan(Math.max(3 * reference, reference + 250));
   });
 });
