@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-// Kept free of server/ imports: the proxy runs before rendering and must stay small.
+// Kept small: the proxy runs before rendering. Its one server/ import is the API's method table.
+import { methodNotAllowed } from "./server/http/allowed-methods";
 const SESSION_COOKIE = "phleet_session";
 const PATH_HEADER = "x-phleet-path";
 
@@ -11,6 +12,8 @@ const PATH_HEADER = "x-phleet-path";
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // API routes answer for themselves; only a method a route does not support is answered here (JSON 405).
+  if (pathname.startsWith("/api/")) return methodNotAllowed(request.method, pathname) ?? NextResponse.next();
   if (pathname === "/sign-in") return NextResponse.next();
   if (!request.cookies.get(SESSION_COOKIE)?.value) {
     const url = request.nextUrl.clone();
@@ -24,5 +27,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|_next/|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
+  matcher: ["/((?!_next/|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
 };

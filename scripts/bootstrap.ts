@@ -15,7 +15,9 @@ async function main() {
     console.log("[up] stored credentials forgotten; new ones follow");
   }
   const fresh = await ensureCredentials();
-  const url = `http://localhost:${cfg.PORT}`;
+  // The address the dashboard listens on (scripts/up.sh); every address when it is 0.0.0.0 / ::.
+  const host = process.env.PHLEET_HOST && !["0.0.0.0", "::"].includes(process.env.PHLEET_HOST) ? process.env.PHLEET_HOST : "localhost";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${cfg.PORT}`;
   const lines = [`Phleet dashboard and API: ${url}`];
   if (cfg.PHLEET_ADMIN_PASSWORD) lines.push("Sign in with the password in PHLEET_ADMIN_PASSWORD.");
   else if (fresh.adminPassword) lines.push(`Sign in with the admin password: ${fresh.adminPassword}   (shown once; it is stored hashed)`);

@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 export PORT="${PORT:-3000}"
+# Loopback only by default: node containers reach the host through their network's gateway address, and
+# must not reach the dashboard. To serve it to other machines, put a TLS reverse proxy in front (README).
+export PHLEET_HOST="${PHLEET_HOST:-127.0.0.1}"
 
 reset=""
 for arg in "$@"; do [ "$arg" = "--reset-credentials" ] && reset="--reset"; done
@@ -31,5 +34,5 @@ echo "built (log: /tmp/phleet-next-build.log)"
 
 node_modules/.bin/tsx scripts/bootstrap.ts $reset
 
-step "Starting Phleet on port $PORT (Ctrl-C to stop)"
-exec node_modules/.bin/next start -p "$PORT"
+step "Starting Phleet on $PHLEET_HOST:$PORT (Ctrl-C to stop)"
+exec node_modules/.bin/next start -H "$PHLEET_HOST" -p "$PORT"

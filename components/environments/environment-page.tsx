@@ -18,6 +18,8 @@ import { NodeCard } from "./node-card";
 import { EnvironmentStatusBadge } from "./status-badge";
 import { TaskProgress } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
+import { LayerLimitsControl } from "./layer-limits";
+import type { LimitLayer } from "@/server/contracts/limits";
 import { StatsPanel } from "@/components/stats/stats-panel";
 
 
@@ -176,6 +178,7 @@ function ReadyBanner({ env }: { env: Environment }) {
 function Topology({ env }: { env: Environment }) {
   const of = (role: keyof typeof ROLE_LABEL) => env.nodes.filter((n) => n.role === role);
   const card = (n: Environment["nodes"][number]) => <NodeCard key={n.id} node={n} env={env} />;
+  const limits = (layer: LimitLayer, title: string) => (env.status === "running" && of(layer).length ? <LayerLimitsControl envId={env.id} layer={layer} title={title} /> : undefined);
   return (
     <section aria-labelledby="topology-title" className="min-w-0">
       <h2 id="topology-title" className="sr-only">
@@ -183,13 +186,14 @@ function Topology({ env }: { env: Environment }) {
       </h2>
       <TopologyLayers
         layers={[
-          { key: "balancer", title: ROLE_LABEL.balancer, detail: typeLabel(env.topology.loadBalancer.type), items: of("balancer").map(card) },
-          { key: "app", title: "App servers", detail: `${of("app").length} × ${typeLabel(env.topology.appServer.type)}`, items: of("app").map(card) },
+          { key: "balancer", title: ROLE_LABEL.balancer, detail: typeLabel(env.topology.loadBalancer.type), items: of("balancer").map(card), actions: limits("balancer", ROLE_LABEL.balancer) },
+          { key: "app", title: "App servers", detail: `${of("app").length} × ${typeLabel(env.topology.appServer.type)}`, items: of("app").map(card), actions: limits("app", "App servers") },
           {
             key: "session",
             title: ROLE_LABEL.session,
             detail: `${of("session").length} × ${typeLabel(env.topology.sessionStore.type)}`,
             items: of("session").map(card),
+            actions: limits("session", ROLE_LABEL.session),
           },
         ]}
       />

@@ -6,6 +6,8 @@ export interface Layer {
   title: string;
   detail?: string;
   items: ReactNode[];
+  /** A small control at the end of the layer's heading (its resource limits). */
+  actions?: ReactNode;
 }
 
 /** balancer -> app servers -> session store, drawn top to bottom with the traffic between them. */
@@ -22,6 +24,7 @@ export function TopologyLayers({ layers, compact, className }: { layers: Layer[]
             <h3 className={cn("mb-2.5 flex flex-wrap items-baseline gap-x-2 font-medium", compact ? "text-xs" : "text-sm")}>
               <span className="tracking-wide text-muted uppercase">{layer.title}</span>
               {layer.detail ? <span className="text-xs font-normal text-muted">{layer.detail}</span> : null}
+              {layer.actions}
             </h3>
             <ul
               className={cn(

@@ -1,4 +1,5 @@
-import { unauthorized, AppError } from "../errors";
+import { unauthorized } from "../errors";
+import { assertSameOrigin } from "./same-origin";
 import { verifyApiToken } from "./credentials";
 import { isValidUserSession, SESSION_COOKIE } from "./sessions";
 
@@ -20,13 +21,7 @@ export async function authenticate(req: Request): Promise<Actor> {
   }
   const cookie = cookieValue(req.headers.get("cookie"), SESSION_COOKIE);
   if (cookie && (await isValidUserSession(cookie))) {
-    if (!SAFE_METHODS.has(req.method)) {
-      const origin = req.headers.get("origin");
-      const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-      if (!origin || !host || new URL(origin).host !== host) {
-        throw new AppError("forbidden", "Cross-site request refused", 403);
-      }
-    }
+    if (!SAFE_METHODS.has(req.method)) assertSameOrigin(req);
     return { kind: "session", name: "admin" };
   }
   throw unauthorized("Send 'Authorization: Bearer <token>' (the API token printed by npm run up)");

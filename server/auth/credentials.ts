@@ -36,5 +36,5 @@ export async function verifyAdminPassword(password: string): Promise<boolean> {
   const fromEnv = config().PHLEET_ADMIN_PASSWORD;
   if (fromEnv) return safeEqual(password, fromEnv);
   const stored = await db().setting.findUnique({ where: { key: KEY.adminPassword } });
-  return !!stored && verifyPassword(password, stored.value);
+  return !!stored && (await verifyPassword(password, stored.value));
 }

@@ -1,5 +1,6 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { safeNextPath } from "./next-path";
 import { isValidUserSession, SESSION_COOKIE } from "./sessions";
 
 /** The header proxy.ts sets so server components know the page asked for (to come back after sign-in). */
@@ -17,9 +18,4 @@ export async function requireSignedIn(): Promise<void> {
   redirect(back === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(back)}`);
 }
 
-/** Only paths on this dashboard: "/x", never "//host" or "https://host" (no open redirect). */
-export function safeNextPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  if (value.startsWith("/sign-in") || value.startsWith("/api/")) return "/";
-  return value;
-}
+export { safeNextPath };

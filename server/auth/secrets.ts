@@ -17,10 +17,14 @@ export function hashPassword(password: string): string {
   return `scrypt$${salt.toString("base64url")}$${hash.toString("base64url")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+const scryptAsync = (password: string, salt: Buffer, length: number) =>
+  new Promise<Buffer>((resolve, reject) => crypto.scrypt(password, salt, length, (err, key) => (err ? reject(err) : resolve(key))));
+
+/** Off the event loop (libuv's thread pool): a flood of sign-ins must not stall every other request. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
-  const actual = crypto.scryptSync(password, Buffer.from(salt, "base64url"), expected.length);
+  const actual = await scryptAsync(password, Buffer.from(salt, "base64url"), expected.length);
   return crypto.timingSafeEqual(actual, expected);
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import type { ContainerRuntime, FileSpec } from "../runtime/types";
 import type { CatalogEntry } from "../node-kinds";
+import { checkUser, withCheckPid } from "./check-user";
 import { checkCommand, includeReplacement, readCheckOutput, wrapperConfig, type CheckVerdict, type StagedPaths } from "./checks";
 
 export interface CheckResult {
@@ -25,10 +26,11 @@ export async function checkOnNode(rt: ContainerRuntime, containerId: string, ent
   const files: FileSpec[] = [{ path: staged.file, content, mode: 0o644 }];
   const cleanup: string[] = [dir];
 
+  const pidFile = `/tmp/phleet-check-${token}.pid`; // nginx -t as an unprivileged user (check-user.ts)
   if (v.kind === "nginx-main") {
     staged.file = `${path.posix.dirname(entry.path)}/.phleet-check-${token}.conf`;
-    files[0] = { path: staged.file, content, mode: 0o644 };
-    cleanup.push(staged.file);
+    files[0] = { path: staged.file, content: withCheckPid(content, pidFile), mode: 0o644 };
+    cleanup.push(staged.file, pidFile);
   } else if (v.kind === "apache-site" || v.kind === "fpm-pool" || v.kind === "nginx-site") {
     const main = await rt.readFile(containerId, v.mainConf);
     const wrapped = main === null ? null : wrapperConfig(main, v.includeLine, includeReplacement(v, staged.file));
@@ -41,15 +43,13 @@ export async function checkOnNode(rt: ContainerRuntime, containerId: string, ent
     }
     // nginx resolves relative includes (snippets/…) from the main config's folder.
     staged.wrapper = v.kind === "nginx-site" ? `${path.posix.dirname(v.mainConf)}/.phleet-check-${token}.conf` : `${dir}/main.conf`;
-    files.push({ path: staged.wrapper, content: wrapped, mode: 0o644 });
-    cleanup.push(staged.wrapper);
+    files.push({ path: staged.wrapper, content: v.kind === "nginx-site" ? withCheckPid(wrapped, pidFile) : wrapped, mode: 0o644 });
+    cleanup.push(staged.wrapper, pidFile);
   }
 
   try {
     await rt.writeFiles(containerId, files);
-    // Session stores run as a non-root user; the check runs as the node's own user except memcached,
-    // which needs root to drop privileges itself like the real start does.
-    const res = await rt.exec(containerId, checkCommand(v, staged), { timeoutMs: 20_000, user: v.kind === "memcached" ? "root" : undefined });
+    const res = await rt.exec(containerId, checkCommand(v, staged), { timeoutMs: 20_000, user: checkUser(v.kind) });
     if (res.exitCode === 0) return { ok: true, tool: entry.validatorLabel, verdict: null };
     const output = `${res.stderr}\n${res.stdout}`.trim() || `exit code ${res.exitCode}`;
     return { ok: false, tool: entry.validatorLabel, verdict: readCheckOutput(v, output, staged, entry.path) };

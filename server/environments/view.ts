@@ -1,7 +1,7 @@
 import type { AppServerType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
 import type { EnvRow, NodeRow, TaskRow, TaskStepRow } from "../db/client";
 import { nodeKind } from "../node-kinds";
-import { sessionWiring } from "../node-kinds/render";
+import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render";
 import { containerName } from "../nodes/names";
 import type { ContainerState } from "../runtime/types";
 import { taskView } from "../tasks/view";
@@ -52,7 +52,8 @@ export function environmentView(
     nodes: [...nodes]
       .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
       .map((n) => nodeView(n, live.get(n.id), instance)),
-    session: sessionWiring(env.sessionType as SessionStoreType, sessionIps),
+    // The Redis password is a secret: shown masked (the app servers have the real one).
+    session: sessionWiring(env.sessionType as SessionStoreType, sessionIps, env.sessionType === "redis" ? { user: REDIS_APP_USER, password: SECRET_MASK } : undefined),
     task: task ? taskView(task) : null,
   };
 }

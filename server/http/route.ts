@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { authenticate, type Actor } from "../auth/authenticate";
-import { AppError, badRequest } from "../errors";
+import { badRequest } from "../errors";
 import { log } from "../log";
-import { RuntimeError } from "../runtime/errors";
+import { checkDeclaredLength, readBodyText } from "./body-limit";
+import { isAppError, isRuntimeError, isZodError } from "./error-kinds";
 
 export interface RouteContext<P> {
   req: Request;
@@ -16,6 +17,7 @@ type Handler<P> = (ctx: RouteContext<P>) => Promise<Response>;
 export function route<P = Record<string, never>>(handler: Handler<P>, opts: { public?: boolean } = {}) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
+      checkDeclaredLength(req);
       const actor = opts.public ? null : await authenticate(req);
       const params = context?.params ? await context.params : ({} as P);
       return await handler({ req, params, actor });
@@ -34,9 +36,14 @@ export function apiError(status: number, code: string, message: string, details?
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof AppError) return apiError(err.status, err.code, err.message, err.details);
-  if (err instanceof z.ZodError) return apiError(422, "validation_failed", summarize(err), issuesOf(err));
-  if (err instanceof RuntimeError) {
+  if (isAppError(err)) {
+    const res = apiError(err.status, err.code, err.message, err.details);
+    const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (err.status === 429 && retry) res.headers.set("retry-after", String(retry));
+    return res;
+  }
+  if (isZodError(err)) return apiError(422, "validation_failed", summarize(err), issuesOf(err));
+  if (isRuntimeError(err)) {
     if (err.kind === "unavailable") return apiError(503, "engine_unavailable", err.message);
     if (err.kind === "not_found") return apiError(404, "not_found", err.message);
     return apiError(502, "engine_error", err.message);
@@ -55,10 +62,11 @@ function summarize(err: z.ZodError): string {
 }
 
 /** The request body parsed as JSON and validated: 400 when it is not JSON, 422 when it does not fit. */
-export async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+export async function parseBody<S extends z.ZodType>(req: Request, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  const text = await readBodyText(req, maxBytes);
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw badRequest("The request body must be valid JSON");
   }

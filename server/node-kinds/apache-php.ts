@@ -11,6 +11,7 @@ export const apachePhp: NodeKind = {
   image: "apache-php",
   port: 80,
   restartPolicy: "unless-stopped",
+  limits: { memoryMb: 512, cpus: 1, pids: 512 },
   healthProbe: PHP_HEALTH_PROBE,
   php: { reload: APACHE_GRACEFUL, sessionIniPath: sessionIniPathOf("apache2") },
   files: [

@@ -36,6 +36,7 @@ export const memcached: NodeKind = {
   image: "memcached",
   port: 11211,
   restartPolicy: "no",
+  limits: { memoryMb: 128, cpus: 0.5, pids: 128 },
   healthProbe: ["/usr/local/bin/phleet-healthcheck"],
   sessionStore: {
     replicated: (nodeCount) => nodeCount > 1,

@@ -11,6 +11,7 @@ export const nginxLb: NodeKind = {
   image: "nginx-lb",
   port: 80,
   restartPolicy: "unless-stopped",
+  limits: { memoryMb: 128, cpus: 1, pids: 256 },
   healthProbe: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/80"],
   files: [
     {

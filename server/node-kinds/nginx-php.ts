@@ -13,6 +13,7 @@ export const nginxPhp: NodeKind = {
   image: "nginx-php",
   port: 80,
   restartPolicy: "unless-stopped",
+  limits: { memoryMb: 512, cpus: 1, pids: 512 },
   healthProbe: PHP_HEALTH_PROBE,
   php: { reload: FPM_RELOAD, sessionIniPath: sessionIniPathOf("fpm") },
   files: [

@@ -36,13 +36,16 @@ export const redis: NodeKind = {
   image: "redis",
   port: 6379,
   restartPolicy: "unless-stopped",
-  healthProbe: ["sh", "-c", "redis-cli ping | grep -q PONG"],
+  limits: { memoryMb: 256, cpus: 0.5, pids: 128 },
+  healthProbe: ["/usr/local/bin/phleet-healthcheck"],
   sessionStore: {
     replicated: () => false,
     countersCommand: [
       "bash",
       "-c",
-      "redis-cli info && printf 'phleet_session_keys:%s\\r\\n' \"$(redis-cli --scan --pattern 'PHPREDIS_SESSION:*' | grep -vc '_LOCK$')\"",
+      // As Phleet's monitor user (INFO, SCAN, PING only); its password is a file Phleet wrote into the node.
+      "export REDISCLI_AUTH=\"$(cat /etc/redis/phleet-monitor.pass)\"; r() { redis-cli --no-auth-warning --user phleet-monitor \"$@\"; }; " +
+        "r info && printf 'phleet_session_keys:%s\\r\\n' \"$(r --scan --pattern 'PHPREDIS_SESSION:*' | grep -vc '_LOCK$')\"",
     ],
     parseCounters: parseRedisInfo,
     countRule: "Sessions are sharded over the redis nodes: the count is the sum of their keys.",

@@ -7,11 +7,22 @@ export interface SessionWiring {
   savePath: string;
 }
 
-export function sessionWiring(type: SessionStoreType, storeIps: string[]): SessionWiring {
+/** The Redis ACL user of the app servers, and how its password is shown (server/environments/session-auth.ts). */
+export const REDIS_APP_USER = "phleet";
+export const SECRET_MASK = "********";
+
+/** A Redis ACL user and its password. */
+export interface StoreAuth {
+  user: string;
+  password: string;
+}
+
+export function sessionWiring(type: SessionStoreType, storeIps: string[], auth?: StoreAuth): SessionWiring {
   if (type === "memcached") return { saveHandler: "memcached", savePath: storeIps.map((ip) => `${ip}:11211`).join(",") };
+  const credentials = auth ? `auth[]=${encodeURIComponent(auth.user)}&auth[]=${encodeURIComponent(auth.password)}&` : "";
   return {
     saveHandler: "redis",
-    savePath: storeIps.map((ip) => `tcp://${ip}:6379?timeout=1&read_timeout=2`).join(", "),
+    savePath: storeIps.map((ip) => `tcp://${ip}:6379?${credentials}timeout=1&read_timeout=2`).join(", "),
   };
 }
 
@@ -49,6 +60,7 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
     "; so any of them can serve the next request of a session.",
     `session.save_handler = ${w.saveHandler}`,
     `session.save_path = "${w.savePath}"`,
+    ...(type === "redis" ? ["; The store's password is added to this path by 91-phleet-session-auth.ini (a secret, not shown here)."] : []),
     ...(type === "memcached" && storeIps.length > 1
       ? [
           "; Strict mode off: php-memcached checks a session id with memcached_exist, which asks only the id's",

@@ -1,4 +1,5 @@
 import type { NodeRole, NodeType } from "../contracts/environment";
+import type { ResourceLimits } from "../contracts/limits";
 
 /**
  * What one kind of node is: its image, where it listens, how its health is probed, which of its files a
@@ -22,6 +23,12 @@ export interface NodeKind {
   php?: { reload: Reload; sessionIniPath: string };
   /** Session stores. */
   sessionStore?: SessionStoreKind;
+  /**
+   * Resource limits of a node unless its layer has its own: enough for the kind's own settings (PHP's
+   * memory_limit 128M times a few workers, redis maxmemory 128mb, memcached -m 64) with headroom, small
+   * enough that one runaway script cannot take the host.
+   */
+  limits: ResourceLimits;
 }
 
 export interface SessionStoreKind {

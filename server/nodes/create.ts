@@ -7,7 +7,9 @@ import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstrea
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
 import { desiredFiles } from "./desired-files";
+import { limitsForNode } from "./limits";
 import { containerName, networkName } from "./names";
+import { secretFilesFor } from "./session-auth";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
 
@@ -52,7 +54,8 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     restartPolicy: kind.restartPolicy,
-    files: await filesFor(env, node, all),
+    files: [...(await filesFor(env, node, all)), ...(await secretFilesFor(env, node, all))],
+    resources: await limitsForNode(env.id, node.role, node.type),
     publish:
       node.role === "balancer" && env.publishedPort
         ? [{ containerPort: kind.port, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]

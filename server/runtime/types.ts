@@ -26,6 +26,13 @@ export interface FileSpec {
   mode?: number;
 }
 
+/** A node's resource limits, in the runtime's terms (the API's ResourceLimits has the same shape). */
+export interface ResourceLimits {
+  memoryMb: number;
+  cpus: number;
+  pids: number;
+}
+
 export interface ContainerSpec {
   name: string;
   hostname: string;
@@ -39,6 +46,7 @@ export interface ContainerSpec {
   restartPolicy?: "no" | "on-failure" | "unless-stopped" | "always";
   /** Written into the container before its first start (through the archive API). */
   files?: FileSpec[];
+  resources?: ResourceLimits;
 }
 
 export interface ContainerState {
@@ -135,6 +143,8 @@ export interface ContainerRuntime {
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
   killContainer(id: string, signal?: string): Promise<void>;
+  /** Changes a container's resource limits in place (running or not), without a restart. */
+  updateResources(id: string, limits: ResourceLimits): Promise<void>;
   removeContainer(id: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerState | null>;
   listContainers(labels: Labels): Promise<ContainerState[]>;

@@ -14,7 +14,14 @@ const EXISTS_CHECK_EVERY = 5;
  * the next ones only the last few seconds (the client merges points by `t`). `event: gone` when the
  * environment was deleted, then the stream ends.
  */
-export function statsEventStream(envId: string, window: number, signal: AbortSignal, store: StatsStore = prismaStatsStore): ReadableStream<Uint8Array> {
+export function statsEventStream(
+  envId: string,
+  window: number,
+  signal: AbortSignal,
+  store: StatsStore = prismaStatsStore,
+  /** Checked before every event: the stream ends (`event: signed-out`) once the caller's session is gone. */
+  authorized: () => Promise<boolean> = async () => true,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -39,6 +46,10 @@ export function statsEventStream(envId: string, window: number, signal: AbortSig
       const tick = async () => {
         if (closed) return;
         try {
+          if (!(await authorized())) {
+            if (!closed) send("signed-out", { message: "The session that opened this stream has ended" });
+            return close();
+          }
           const first = ticks === 0;
           const w = first ? window : UPDATE_WINDOW;
           let stats: Stats;

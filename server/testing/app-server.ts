@@ -10,6 +10,8 @@ export interface TestApp {
   url: string;
   env: Record<string, string>;
   dataDir: string;
+  /** The server process (for likeUp: bash exec'd into it, so the same pid). */
+  pid: number;
   stop(): Promise<void>;
   /** kill -9: the control plane dies with whatever it was doing. */
   kill(): Promise<void>;
@@ -33,7 +35,19 @@ export function migrate(env: Record<string, string>): void {
   if (r.status !== 0) throw new Error(`prisma migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export async function startApp(extraEnv: Record<string, string>, opts: { dataDir?: string } = {}): Promise<TestApp> {
+/**
+ * The lines scripts/up.sh ends with (its listen-address defaults and the final `exec` that starts the server),
+ * so a test can start the app exactly as `npm run up` does, without its install and build steps.
+ */
+export function upStartCommand(): string {
+  const lines = fs.readFileSync(path.join(root, "scripts", "up.sh"), "utf8").split("\n");
+  const defaults = lines.filter((l) => /^export (PORT|PHLEET_HOST)=/.test(l));
+  const exec = lines.filter((l) => l.startsWith("exec ")).pop();
+  if (!exec) throw new Error("scripts/up.sh has no final exec line");
+  return [...defaults, exec].join("\n");
+}
+
+export async function startApp(extraEnv: Record<string, string>, opts: { dataDir?: string; likeUp?: boolean } = {}): Promise<TestApp> {
   const distDir = process.env.PHLEET_DIST_DIR || ".next";
   if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) throw new Error(`The app is not built in ${distDir}: run \`npx next build\` first (npm test does)`);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "phleet-test-"));
@@ -44,9 +58,15 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     ...extraEnv,
   };
   migrate(env);
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  // likeUp: no listen address given, the way `npm run up` starts it (PHLEET_HOST unset unless the test sets it).
+  const [cmd, args] = opts.likeUp
+    ? ["bash", ["-c", upStartCommand()]]
+    : [path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"]];
+  const baseEnv = { ...process.env };
+  if (opts.likeUp) delete baseEnv.PHLEET_HOST;
+  const child: ChildProcess = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: "production" },
+    env: { ...baseEnv, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logFile = path.join(dataDir, "server.log");
@@ -70,6 +90,7 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     url,
     env,
     dataDir,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

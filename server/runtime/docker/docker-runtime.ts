@@ -16,10 +16,13 @@ import type {
   Labels,
   NetworkSpec,
   NetworkState,
+  ResourceLimits,
 } from "../types";
 import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
 import { statusOf, toRuntimeError } from "./engine-errors";
+import { engineResources, hardenedHostConfig } from "./host-limits";
+import { adoptableNetwork } from "./network-ownership";
 import { fromInspect, fromSummary } from "./state";
 import { compareLogTimestamps } from "../log-timestamps";
 import { pipeLogLines, toEngineSince } from "./streams";
@@ -40,7 +43,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async ensureNetwork(spec: NetworkSpec): Promise<NetworkState> {
     const existing = (await this.listNetworks()).find((n) => n.name === spec.name);
-    if (existing) return existing;
+    if (existing) return adoptableNetwork(existing, spec);
     try {
       const net = await this.docker.createNetwork({
         Name: spec.name,
@@ -101,6 +104,7 @@ export class DockerRuntime implements ContainerRuntime {
           RestartPolicy: { Name: spec.restartPolicy ?? "unless-stopped" },
           PortBindings: bindings,
           LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
+          ...hardenedHostConfig(spec.resources),
         },
         NetworkingConfig: {
           EndpointsConfig: {
@@ -156,6 +160,14 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       if (statusOf(err) === 409 || statusOf(err) === 304) return; // not running
       throw toRuntimeError(err, `kill ${id.slice(0, 12)}`);
+    }
+  }
+
+  async updateResources(id: string, limits: ResourceLimits): Promise<void> {
+    try {
+      await this.docker.getContainer(id).update(engineResources(limits));
+    } catch (err) {
+      throw toRuntimeError(err, `update limits of ${id.slice(0, 12)}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { RuntimeError } from "../errors";
+import { isRuntimeError, RuntimeError } from "../errors";
 
 interface EngineErrorShape {
   statusCode?: number;
@@ -10,7 +10,7 @@ interface EngineErrorShape {
 
 /** Turns a dockerode/engine error into a RuntimeError carrying the engine's own message. */
 export function toRuntimeError(err: unknown, action: string): RuntimeError {
-  if (err instanceof RuntimeError) return err;
+  if (isRuntimeError(err)) return err;
   const e = (err ?? {}) as EngineErrorShape;
   const engineMessage = e.json?.message ?? e.message ?? String(err);
   if (e.code === "ECONNREFUSED" || e.code === "ENOENT" || e.code === "EACCES") {

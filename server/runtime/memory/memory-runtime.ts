@@ -14,6 +14,7 @@ import type {
   LogLine,
   NetworkSpec,
   NetworkState,
+  ResourceLimits,
 } from "../types";
 
 /**
@@ -98,6 +99,7 @@ export class MemoryRuntime implements ContainerRuntime {
       this.containers.set(c.id, c);
     }
     for (const f of spec.files ?? []) c.files.set(f.path, f.content);
+    if (spec.resources) this.limits.set(c.id, spec.resources);
     return this.state(c);
   }
 
@@ -126,6 +128,13 @@ export class MemoryRuntime implements ContainerRuntime {
 
   async killContainer(id: string): Promise<void> {
     this.crash(id);
+  }
+
+  /** The limits each container was last given (at creation or by a live update). */
+  readonly limits = new Map<string, ResourceLimits>();
+
+  async updateResources(id: string, limits: ResourceLimits): Promise<void> {
+    this.limits.set(this.get(id).id, limits);
   }
 
   async removeContainer(id: string): Promise<void> {
