@@ -2,6 +2,7 @@ import type { Environment, EnvironmentNode, Task } from "../contracts/environmen
 import type { ContainerState } from "../runtime/types";
 import { containerName, resourcePrefix } from "./topology";
 import { sessionWiring } from "./render";
+import { isDown, nodeHealth } from "../health/node-health";
 import type { AppServerType, EnvironmentStatus, NodeRole, SessionStoreType } from "../contracts/environment";
 
 /** Maps database rows plus live container states to the API's shapes. */
@@ -64,7 +65,7 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     ordinal: n.ordinal,
     hostname: n.hostname,
     ip: n.ip,
-    status: live?.status ?? "missing",
+    status: live ? nodeHealth(n.id, live.status) : "missing",
     desiredState: n.desiredState === "stopped" ? "stopped" : "running",
     containerId: live?.id ?? n.containerId,
     containerName: live?.name ?? containerName(instance, n.hostname),
@@ -87,6 +88,9 @@ export function environmentView(
   publishHost: string,
   instance: string,
 ): Environment {
+  const views = [...nodes]
+    .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
+    .map((n) => nodeView(n, live.get(n.id), instance));
   const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
   return {
     id: env.id,
@@ -100,12 +104,18 @@ export function environmentView(
       sessionStore: { type: env.sessionType as SessionStoreType, count: env.sessionCount },
       loadBalancer: { type: "nginx" },
     },
-    nodes: [...nodes]
-      .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
-      .map((n) => nodeView(n, live.get(n.id), instance)),
+    nodes: views,
+    health: healthOf(views),
     session: sessionWiring(env.sessionType as SessionStoreType, sessionIps),
     task: task ? taskView(task) : null,
   };
+}
+
+/** stopped: every node was stopped on purpose; degraded: a node that should run is down. */
+export function healthOf(nodes: EnvironmentNode[]): Environment["health"] {
+  const wanted = nodes.filter((n) => n.desiredState === "running");
+  if (nodes.length && !wanted.length) return "stopped";
+  return wanted.some((n) => isDown(n.status)) ? "degraded" : "healthy";
 }
 
 export { resourcePrefix };
