@@ -5,6 +5,8 @@ export interface Layer {
   key: string;
   title: string;
   detail?: string;
+  /** Controls for the whole layer (the app layer's scaling), beside its title. */
+  actions?: ReactNode;
   items: ReactNode[];
 }
 
@@ -19,10 +21,13 @@ export function TopologyLayers({ layers, compact, className }: { layers: Layer[]
             aria-label={layer.title}
             className={cn("rounded-xl border border-dashed border-border-strong/80 bg-surface-2/40", compact ? "p-2.5" : "p-3 sm:p-4")}
           >
-            <h3 className={cn("mb-2.5 flex flex-wrap items-baseline gap-x-2 font-medium", compact ? "text-xs" : "text-sm")}>
-              <span className="tracking-wide text-muted uppercase">{layer.title}</span>
-              {layer.detail ? <span className="text-xs font-normal text-muted">{layer.detail}</span> : null}
-            </h3>
+            <div className="mb-2.5 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+              <h3 className={cn("flex flex-wrap items-baseline gap-x-2 font-medium", compact ? "text-xs" : "text-sm")}>
+                <span className="tracking-wide text-muted uppercase">{layer.title}</span>
+                {layer.detail ? <span className="text-xs font-normal text-muted">{layer.detail}</span> : null}
+              </h3>
+              {layer.actions}
+            </div>
             <ul
               className={cn(
                 "grid gap-2.5",

@@ -32,7 +32,7 @@ export function ResourcesTable({ stats }: { stats: Stats }) {
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-border">
               <td className="py-2 pr-3">
-                <div className="font-medium break-all">{r.hostname}</div>
+                <div className="max-w-[12rem] truncate font-medium whitespace-nowrap" title={r.hostname}>{r.hostname}</div>
                 <div className="text-xs text-muted">{r.role}</div>
               </td>
               <td className="py-2 pr-3">

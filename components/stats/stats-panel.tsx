@@ -32,7 +32,7 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
     return <PanelSkeleton />;
   }
 
-  const errors = s.balancer.requests["4xx"] + s.balancer.requests["5xx"];
+  const tone = statusTone(s.balancer.requests);
   return (
     <section className="flex flex-col gap-6" aria-label="Live statistics" data-testid="stats-panel" data-collector={s.collector.state}>
       <CollectorNotice stats={s} error={live.error} />
@@ -44,7 +44,7 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
           value={`${formatCount(s.balancer.requests["2xx"])} 2xx`}
           testId="figure-status"
           sub={`${formatCount(s.balancer.requests["3xx"])} 3xx · ${formatCount(s.balancer.requests["4xx"])} 4xx · ${formatCount(s.balancer.requests["5xx"])} 5xx`}
-          tone={errors ? "danger" : undefined}
+          tone={tone}
         />
         <Figure
           icon={<ArrowLeftRight aria-hidden />}
@@ -121,6 +121,17 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
   );
 }
 
+/**
+ * Red only when server errors are a real share of the answers; a stray 404 (a browser's favicon
+ * request) among thousands of 2xx is not a fault. 4xx are the client's doing: amber at 5 %.
+ */
+export function statusTone(r: Stats["balancer"]["requests"]): "danger" | "warning" | undefined {
+  if (!r.total) return undefined;
+  if (r["5xx"] / r.total >= 0.01) return "danger";
+  if (r["4xx"] / r.total >= 0.05) return "warning";
+  return undefined;
+}
+
 function CollectorNotice({ stats, error }: { stats: Stats; error: string | null }) {
   const c = stats.collector;
   const tone = error ? "danger" : c.state === "following" ? "success" : c.state === "waiting" ? "warning" : "neutral";
@@ -132,7 +143,6 @@ function CollectorNotice({ stats, error }: { stats: Stats; error: string | null 
         {text}
       </Badge>
       {c.message && !error ? <span className="text-muted">{c.message}</span> : null}
-      {c.reopened ? <span className="text-xs text-muted">log stream reopened {c.reopened}×, nothing counted twice</span> : null}
     </div>
   );
 }
