@@ -124,7 +124,7 @@ export const Environment = z
     nodes: z.array(EnvironmentNode),
     health: z
       .enum(["healthy", "degraded", "stopped"])
-      .describe("degraded: a node that should run is down (health failing for 8 s, stopped or missing); stopped: every node was stopped on purpose"),
+      .describe("degraded: a node is down (its health check failing for 8 s, stopped, dead or missing); stopped: every node was stopped on purpose"),
     session: z.object({ saveHandler: z.string(), savePath: z.string() }),
     task: Task.nullable(),
   })

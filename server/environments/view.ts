@@ -111,11 +111,13 @@ export function environmentView(
   };
 }
 
-/** stopped: every node was stopped on purpose; degraded: a node that should run is down. */
+/**
+ * stopped: every node was stopped on purpose (an environment-wide Stop); degraded: some node is down,
+ * crashed or stopped by hand, so the environment runs with less than it was built with.
+ */
 export function healthOf(nodes: EnvironmentNode[]): Environment["health"] {
-  const wanted = nodes.filter((n) => n.desiredState === "running");
-  if (nodes.length && !wanted.length) return "stopped";
-  return wanted.some((n) => isDown(n.status)) ? "degraded" : "healthy";
+  if (nodes.length && nodes.every((n) => n.desiredState === "stopped")) return "stopped";
+  return nodes.some((n) => isDown(n.status)) ? "degraded" : "healthy";
 }
 
 export { resourcePrefix };
