@@ -147,6 +147,25 @@ test("issue 16: keyboard-only create, scale, stop/start/restart, degraded, task 
       await expect(dialog).toBeHidden();
     });
 
+    await test.step("a saved memcached.conf (restart-only) marks the node Restart needed until it is restarted", async () => {
+      const env = await envOf(page, envId);
+      const store = env.nodes.find((n) => n.role === "session")!;
+      const filesUrl = `/api/v1/environments/${envId}/nodes/${store.id}/files?path=${encodeURIComponent("/etc/memcached.conf")}`;
+      const file = (await (await page.request.get(filesUrl)).json()) as { content: string; sha256: string };
+      const saved = await page.request.put(filesUrl, {
+        data: { content: `${file.content.trimEnd()}\n# issue 16: pending until restart\n`, baseSha256: file.sha256, apply: "none", message: "e2e i16" },
+        headers: { origin: baseURL! },
+      });
+      expect(saved.status(), await saved.text()).toBe(200);
+      const card = page.locator('[data-testid=node-card][data-node-role="session"]');
+      await expect(card.getByTestId("restart-needed")).toContainText("/etc/memcached.conf", { timeout: 15_000 });
+      await shoot(page, "i16-restart-needed");
+      await card.getByRole("button", { name: /^Restart / }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "Restart" }).click();
+      await expect(card.getByTestId("restart-needed")).toHaveCount(0, { timeout: 60_000 });
+      await expect(page.getByTestId("environment-status")).toContainText("Running", { timeout: 90_000 });
+    });
+
     await test.step("keyboard-only scaling 2 -> 3 -> 2 with the progress panel; the disclosure names the last task", async () => {
       const control = page.getByTestId("scale-control");
       await tabTo(page, control.getByRole("button", { name: "More app servers" }));

@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import type { Stats } from "@/server/contracts/stats";
 import { useLiveStats } from "./data";
 import { formatCount, formatMs, formatRate } from "./format";
+import { statusTone } from "./status-tone";
 import { LatencyChart } from "./latency-chart";
 import { NodeShare } from "./node-share";
 import { RequestsChart } from "./requests-chart";
@@ -119,17 +120,6 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
       </Card>
     </section>
   );
-}
-
-/**
- * Red only when server errors are a real share of the answers; a stray 404 (a browser's favicon
- * request) among thousands of 2xx is not a fault. 4xx are the client's doing: amber at 5 %.
- */
-export function statusTone(r: Stats["balancer"]["requests"]): "danger" | "warning" | undefined {
-  if (!r.total) return undefined;
-  if (r["5xx"] / r.total >= 0.01) return "danger";
-  if (r["4xx"] / r.total >= 0.05) return "warning";
-  return undefined;
 }
 
 function CollectorNotice({ stats, error }: { stats: Stats; error: string | null }) {

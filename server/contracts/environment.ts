@@ -81,6 +81,9 @@ export const EnvironmentNode = z
     ports: z.array(NodePort),
     restartCount: z.number().int(),
     startedAt: z.string().nullable(),
+    pendingRestart: z
+      .array(z.string())
+      .describe("Files saved since the node started that take effect only on a restart; it runs the old values until restarted"),
   })
   .meta({ id: "Node" });
 export type EnvironmentNode = z.infer<typeof EnvironmentNode>;

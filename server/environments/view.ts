@@ -72,6 +72,7 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     ports: live?.ports.length ? live.ports : defaultPorts(n.role, n.type),
     restartCount: live?.restartCount ?? 0,
     startedAt: live?.startedAt ?? null,
+    pendingRestart: [],
   };
 }
 
