@@ -19,7 +19,8 @@ export function ResourcesTable({ stats }: { stats: Stats }) {
   ];
   const maxCpu = Math.max(100, ...rows.map((r) => r.cpuPercent ?? 0));
   return (
-    <div className="overflow-x-auto">
+    // Focusable so a keyboard can scroll it when it is wider than a phone.
+    <div className="overflow-x-auto rounded-md focus-visible:outline-2 focus-visible:outline-ring" tabIndex={0} role="region" aria-label="CPU and memory per node">
       <table className="w-full text-sm" data-testid="resources-table">
         <thead>
           <tr className="text-left text-xs text-muted">
