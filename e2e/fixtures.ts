@@ -34,13 +34,13 @@ export async function signIn(page: Page, next = "/") {
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-/** Full-page screenshots at 1280 and 390 px wide (and dark at 1280 when asked) into e2e/.screenshots. */
+/** Full-page screenshots at 1366x800 and 390x844 px wide (and dark at 1280 when asked) into e2e/.screenshots. */
 export async function shoot(page: Page, name: string, opts: { dark?: boolean; fullPage?: boolean } = {}) {
   const fullPage = opts.fullPage ?? true;
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   fs.mkdirSync(SHOTS, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 800 };
-  for (const width of [1280, 390]) {
+  for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage, animations: "disabled" });

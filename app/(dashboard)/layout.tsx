@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/layout/app-header";
+import { RouteFocus } from "@/components/layout/route-focus";
+import { FlashMessage } from "@/components/ui/flash";
 import { requireSignedIn } from "@/server/auth/page-session";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +14,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         Skip to content
       </a>
       <AppHeader />
+      <RouteFocus />
       <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+        <FlashMessage />
         {children}
       </main>
     </>

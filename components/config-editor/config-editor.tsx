@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowUpRight, ChevronLeft, FileCog } from "lucide-react";
 import Link from "next/link";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useNow } from "@/components/ui/use-now";
 import { ApiRequestError } from "@/components/data/api";
 import { environmentQuery } from "@/components/data/environments";
@@ -40,6 +40,11 @@ export function ConfigEditor({ id }: { id: string }) {
   if (task && task.status === "running" && RESTART_KINDS.has(task.kind) && followTask !== task.id) setFollowTask(task.id);
   const now = useNow(task?.status === "running");
   const onDirtyChange = useCallback((d: boolean) => setDirty(d), []);
+  // On a phone the editor sits under the whole file tree: bring it into view when a file is picked.
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (selected && window.matchMedia("(max-width: 1023px)").matches) panel.current?.scrollIntoView({ block: "start" });
+  }, [selected]);
 
   const select = (s: Selection) => {
     if (dirty && !window.confirm("Discard your unsaved changes to the open file?")) return;
@@ -86,7 +91,9 @@ export function ConfigEditor({ id }: { id: string }) {
           </nav>
         </Card>
         {selected ? (
+          <div ref={panel} className="min-w-0 scroll-mt-4" data-testid="file-panel-anchor">
           <FilePanel env={env} scope={selected.scope} path={selected.path} onDirtyChange={onDirtyChange} key={`${selected.scope.kind === "node" ? selected.scope.nodeId : selected.scope.layer}|${selected.path}`} />
+          </div>
         ) : (
           <Card className="flex min-h-60 flex-col items-center justify-center gap-2 p-8 text-center text-sm text-muted">
             <FileCog aria-hidden className="size-6" />

@@ -2,7 +2,8 @@
 
 import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { flash } from "@/components/ui/flash";
 import { useDeleteEnvironment } from "@/components/data/environments";
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogTrigger } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
@@ -14,6 +15,12 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
+  const field = useRef<HTMLInputElement>(null);
+  const done = () => {
+    setOpen(false);
+    flash(`${env.name} is being deleted: its ${env.nodes.length} containers and its network are removed in the background.`);
+    router.push("/");
+  };
   const del = useDeleteEnvironment();
   const matches = typed === env.name;
 
@@ -35,6 +42,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         </Button>
       </AlertDialogTrigger>
       <AlertDialogContent
+        initialFocus={field}
         title={`Delete ${env.name}?`}
         description={`This removes all ${env.nodes.length} containers of ${env.name}, its network and the sessions stored in it. It cannot be undone.`}
         footer={
@@ -48,10 +56,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
               pending={del.isPending}
               onClick={() =>
                 del.mutate(env.id, {
-                  onSuccess: () => {
-                    setOpen(false);
-                    router.push("/");
-                  },
+                  onSuccess: done,
                 })
               }
             >
@@ -64,14 +69,14 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (matches && !del.isPending) del.mutate(env.id, { onSuccess: () => router.push("/") });
+            if (matches && !del.isPending) del.mutate(env.id, { onSuccess: done });
           }}
           className="flex flex-col gap-1.5"
         >
           <label htmlFor="confirm-name" className="text-sm">
             Type <strong className="font-mono font-semibold">{env.name}</strong> to confirm
           </label>
-          <Input id="confirm-name" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <Input ref={field} id="confirm-name" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
           {del.isError ? (
             <p role="alert" className="text-sm text-danger">
               {del.error.message}

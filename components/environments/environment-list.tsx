@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorPanel } from "@/components/ui/error-panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Environment } from "@/server/contracts/environment";
-import { absoluteTime, relativeTime, stackSummary } from "./labels";
+import { absoluteTime, relativeTime, stackSummary, liveUrl } from "./labels";
 import { EnvironmentStatusBadge } from "./status-badge";
 
 export function EnvironmentList() {
@@ -74,18 +74,18 @@ function EnvironmentTable({ items }: { items: Environment[] }) {
               {env.name}
             </Link>
             <span className="justify-self-end lg:justify-self-start" aria-live="polite">
-              <EnvironmentStatusBadge status={env.status} />
+              <EnvironmentStatusBadge status={env.status} health={env.health} />
             </span>
             <span className="col-span-2 truncate text-sm text-muted lg:col-span-1 lg:text-fg">{stackSummary(env.topology)}</span>
             <span className="min-w-0 text-sm">
-              {env.url && env.status !== "deleting" ? (
+              {liveUrl(env) ? (
                 <a
-                  href={env.url}
+                  href={liveUrl(env)!}
                   target="_blank"
                   rel="noopener noreferrer"
                   className="relative z-10 inline-flex max-w-full items-center gap-1 font-mono text-[13px] text-primary hover:underline"
                 >
-                  <span className="truncate">{env.url.replace(/^https?:\/\//, "")}</span>
+                  <span className="truncate">{liveUrl(env)!.replace(/^https?:\/\//, "")}</span>
                   <ArrowUpRight aria-hidden className="size-3.5 shrink-0" />
                   <span className="sr-only">(opens in a new tab)</span>
                 </a>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog } from "lucide-react";
+import { ArrowUpRight, ChevronLeft, CircleCheck, History } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
@@ -13,10 +13,12 @@ import { ErrorPanel } from "@/components/ui/error-panel";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Environment } from "@/server/contracts/environment";
 import { DeleteEnvironmentDialog } from "./delete-environment-dialog";
-import { absoluteTime, ROLE_LABEL, relativeTime, stackSummary, typeLabel } from "./labels";
+import { EnvironmentActions } from "./environment-actions";
+import { absoluteTime, liveUrl, ROLE_LABEL, relativeTime, stackSummary, typeLabel } from "./labels";
+import { ScaleControl } from "./scale-control";
 import { NodeCard } from "./node-card";
 import { EnvironmentStatusBadge } from "./status-badge";
-import { TaskProgress } from "./task-progress";
+import { TaskProgress, taskTitle } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
 import { LayerLimitsControl } from "./layer-limits";
 import type { LimitLayer } from "@/server/contracts/limits";
@@ -70,9 +72,15 @@ export function EnvironmentPage({ id }: { id: string }) {
       </div>
       {logTask ? (
         <details className="group rounded-xl">
-          <summary className="w-fit cursor-pointer rounded-md text-sm text-muted select-none hover:text-fg">How it was created ({task.steps.length} steps)</summary>
-          <div className="mt-3 max-w-xl">
+          <summary className="w-fit cursor-pointer rounded-md text-sm text-muted select-none hover:text-fg" data-testid="last-task-summary">
+            Last task: {taskTitle(task)} ({task.steps.length} steps)
+          </summary>
+          <div className="mt-3 flex max-w-xl flex-col gap-2">
             <TaskProgress env={env} task={task} now={now} />
+            <Link href={`/environments/${env.id}/tasks`} className="inline-flex w-fit items-center gap-1 rounded text-sm text-primary hover:underline">
+              <History aria-hidden className="size-4" />
+              All tasks of {env.name}
+            </Link>
           </div>
         </details>
       ) : null}
@@ -91,6 +99,7 @@ function BackLink() {
 }
 
 function Header({ env }: { env: Environment }) {
+  const url = liveUrl(env);
   return (
     <div className="flex flex-col gap-2">
       <BackLink />
@@ -99,7 +108,7 @@ function Header({ env }: { env: Environment }) {
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="text-2xl font-semibold tracking-tight break-all">{env.name}</h1>
             <span aria-live="polite" data-testid="environment-status">
-              <EnvironmentStatusBadge status={env.status} />
+              <EnvironmentStatusBadge status={env.status} health={env.health} />
             </span>
           </div>
           <p className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
@@ -114,49 +123,42 @@ function Header({ env }: { env: Environment }) {
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          {env.url && env.status === "running" ? (
+          {url ? (
             <Button asChild variant="secondary">
-              <a href={env.url} target="_blank" rel="noopener noreferrer">
+              <a href={url} target="_blank" rel="noopener noreferrer">
                 Open
                 <ArrowUpRight aria-hidden />
-                <span className="sr-only">(opens {env.url} in a new tab)</span>
+                <span className="sr-only">(opens {url} in a new tab)</span>
               </a>
             </Button>
           ) : null}
-          {env.status === "running" ? (
-            <>
-              <Button asChild variant="secondary">
-                <Link href={`/environments/${env.id}/config`}>
-                  <FileCog aria-hidden />
-                  Config
-                </Link>
-              </Button>
-              <Button asChild variant="secondary">
-                <Link href={`/environments/${env.id}/stats`}>
-                  <Activity aria-hidden />
-                  Statistics
-                </Link>
-              </Button>
-            </>
-          ) : null}
+          {env.status === "running" ? <EnvironmentActions env={env} /> : null}
           <DeleteEnvironmentDialog env={env} />
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-muted">URL</span>
-        {env.url ? (
+        {url ? (
           <a
-            href={env.url}
+            href={url}
             target="_blank"
             rel="noopener noreferrer"
             data-testid="environment-url"
             className="inline-flex min-w-0 items-center gap-1 rounded font-mono text-primary hover:underline"
           >
-            <span className="truncate">{env.url}</span>
+            <span className="truncate">{url}</span>
             <ArrowUpRight aria-hidden className="size-3.5 shrink-0" />
           </a>
         ) : (
-          <span className="text-muted">assigned when the balancer starts</span>
+          <span className="text-muted" data-testid="environment-url-pending">
+            {env.url ? (
+              <>
+                <span className="font-mono">{env.url}</span> answers once the load balancer runs
+              </>
+            ) : (
+              "assigned when the balancer starts"
+            )}
+          </span>
         )}
       </div>
     </div>
@@ -187,7 +189,18 @@ function Topology({ env }: { env: Environment }) {
       <TopologyLayers
         layers={[
           { key: "balancer", title: ROLE_LABEL.balancer, detail: typeLabel(env.topology.loadBalancer.type), items: of("balancer").map(card), actions: limits("balancer", ROLE_LABEL.balancer) },
-          { key: "app", title: "App servers", detail: `${of("app").length} × ${typeLabel(env.topology.appServer.type)}`, items: of("app").map(card), actions: limits("app", "App servers") },
+          {
+            key: "app",
+            title: "App servers",
+            detail: `${of("app").length} × ${typeLabel(env.topology.appServer.type)}`,
+            actions: (
+              <>
+                {env.status === "running" ? <ScaleControl key={env.topology.appServer.count} env={env} count={env.topology.appServer.count} /> : null}
+                {limits("app", "App servers")}
+              </>
+            ),
+            items: of("app").map(card),
+          },
           {
             key: "session",
             title: ROLE_LABEL.session,

@@ -54,4 +54,10 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return new Date(iso).toLocaleDateString();
 }
 
+/** The URL as a link only once the balancer behind it runs (before, it would lead nowhere). */
+export function liveUrl(env: Environment): string | null {
+  const lb = env.nodes.find((n) => n.role === "balancer");
+  return env.url && env.status === "running" && lb?.status === "running" ? env.url : null;
+}
+
 export const absoluteTime = (iso: string) => new Date(iso).toLocaleString();

@@ -56,6 +56,12 @@ export function NodeCard({ node, env }: { node: EnvironmentNode; env: Environmen
         <dt className="text-muted">IP</dt>
         <dd className="truncate text-right font-mono">{node.ip}</dd>
       </dl>
+      {node.pendingRestart.length ? (
+        <p className="mx-4 mt-3 rounded-md border border-warning/40 bg-warning/10 px-2.5 py-1.5 text-xs" data-testid="restart-needed">
+          <span className="font-semibold">Restart needed:</span> {node.pendingRestart.join(", ")} changed since it started; it runs the old values until
+          you restart it.
+        </p>
+      ) : null}
       {mutation.isError ? (
         <p role="alert" className="mx-4 mt-3 rounded-md border border-danger/30 bg-danger/8 px-2.5 py-1.5 text-xs text-danger">
           {mutation.error.message}

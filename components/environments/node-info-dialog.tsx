@@ -29,8 +29,11 @@ export function NodeInfoDialog({ node, env }: { node: EnvironmentNode; env: Envi
               <NodeStatusBadge status={node.status} queued={env.status === "creating"} />
             </Row>
             <Row label="IP address">
-              <span className="font-mono" data-testid="node-ip">
-                {node.ip}
+              <span className="flex min-w-0 flex-wrap items-center gap-2">
+                <span className="font-mono" data-testid="node-ip">
+                  {node.ip}
+                </span>
+                <CopyButton text={node.ip} label="Copy IP" />
               </span>
             </Row>
             <Row label="Hostname">
@@ -52,11 +55,14 @@ export function NodeInfoDialog({ node, env }: { node: EnvironmentNode; env: Envi
             </Row>
             <Row label="Container ID">
               {node.containerId ? (
-                <span className="flex min-w-0 items-center gap-2">
-                  <span className="truncate font-mono" title={node.containerId} data-testid="container-id">
-                    {node.containerId.slice(0, 12)}
+                <span className="flex min-w-0 flex-col gap-1">
+                  <span className="flex min-w-0 flex-wrap items-center gap-2">
+                    <span className="truncate font-mono" title={node.containerId} data-testid="container-id">
+                      {node.containerId.slice(0, 12)}
+                    </span>
+                    <CopyButton text={node.containerId} label="Copy full ID" />
                   </span>
-                  <CopyButton text={node.containerId} label="Copy" />
+                  <span className="text-xs text-muted">Shown shortened to 12 characters (as docker ps does); the copy is the full 64-character ID.</span>
                 </span>
               ) : (
                 <span className="text-muted">not created</span>

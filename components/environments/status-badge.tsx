@@ -6,11 +6,17 @@ import { ENV_STATUS, NODE_STATUS } from "./labels";
 
 const Dot = () => <span aria-hidden className="size-1.5 rounded-full bg-current" />;
 
-export function EnvironmentStatusBadge({ status }: { status: Environment["status"] }) {
-  const s = ENV_STATUS[status];
+const HEALTH = {
+  degraded: { label: "Degraded", tone: "warning" },
+  stopped: { label: "Stopped", tone: "neutral" },
+} as const;
+
+/** A running environment says so only when every node that should run does (see Environment.health). */
+export function EnvironmentStatusBadge({ status, health }: { status: Environment["status"]; health?: Environment["health"] }) {
+  const s = status === "running" && health && health !== "healthy" ? HEALTH[health] : ENV_STATUS[status];
   const busy = status === "creating" || status === "deleting";
   return (
-    <Badge tone={s.tone} data-status={status}>
+    <Badge tone={s.tone} data-status={status} data-health={health}>
       {busy ? <Spinner className="size-3" /> : <Dot />}
       {s.label}
     </Badge>

@@ -11,7 +11,16 @@ const TITLE: Record<string, { running: string; succeeded: string; failed: string
   "nodes.restart": { running: "Restarting", succeeded: "Restarted", failed: "Restart failed" },
   "config.restart": { running: "Applying the configuration (rolling restart)", succeeded: "Configuration applied", failed: "Configuration rolled back" },
   "stats.traffic": { running: "Sending test traffic", succeeded: "Test traffic sent", failed: "Test traffic failed" },
+  "environment.stop": { running: "Stopping the environment", succeeded: "Environment stopped", failed: "Stopping failed" },
+  "environment.start": { running: "Starting the environment", succeeded: "Environment started", failed: "Starting failed" },
+  "environment.restart": { running: "Restarting the app servers one at a time", succeeded: "App servers restarted", failed: "Rolling restart stopped" },
 };
+
+/** "App servers scaled": what a task of this kind is called in its state. */
+export function taskTitle(task: Pick<Task, "kind" | "status">): string {
+  const t = TITLE[task.kind] ?? { running: "Working", succeeded: "Done", failed: "Failed" };
+  return task.status === "failed" ? t.failed : task.status === "succeeded" ? t.succeeded : t.running;
+}
 
 function seconds(step: TaskStep, now: number): string | null {
   if (!step.startedAt) return null;
@@ -21,14 +30,14 @@ function seconds(step: TaskStep, now: number): string | null {
 }
 
 /** The provisioning (or deletion) task, step by step, as the server reports it. */
-export function TaskProgress({ env, task, now }: { env: Environment; task: Task; now: number }) {
+export function TaskProgress({ env, task, now }: { env?: Environment; task: Task; now: number }) {
   const done = task.steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length;
   const total = task.steps.length || 1;
   const current = task.steps.find((s) => s.status === "running") ?? task.steps.find((s) => s.status === "failed");
   const titles = TITLE[task.kind] ?? { running: "Working", succeeded: "Done", failed: "Failed" };
   const state = task.status === "failed" ? "failed" : task.status === "succeeded" ? "succeeded" : "running";
   const pct = Math.round((done / total) * 100);
-  const reason = env.error ?? task.error;
+  const reason = env?.error ?? task.error;
 
   return (
     <Card data-testid="task-progress" data-task-status={task.status}>

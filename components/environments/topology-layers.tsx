@@ -5,9 +5,9 @@ export interface Layer {
   key: string;
   title: string;
   detail?: string;
-  items: ReactNode[];
-  /** A small control at the end of the layer's heading (its resource limits). */
+  /** Controls for the whole layer (the app layer's scaling, its resource limits), beside its title. */
   actions?: ReactNode;
+  items: ReactNode[];
 }
 
 /** balancer -> app servers -> session store, drawn top to bottom with the traffic between them. */
@@ -21,11 +21,13 @@ export function TopologyLayers({ layers, compact, className }: { layers: Layer[]
             aria-label={layer.title}
             className={cn("rounded-xl border border-dashed border-border-strong/80 bg-surface-2/40", compact ? "p-2.5" : "p-3 sm:p-4")}
           >
-            <h3 className={cn("mb-2.5 flex flex-wrap items-baseline gap-x-2 font-medium", compact ? "text-xs" : "text-sm")}>
-              <span className="tracking-wide text-muted uppercase">{layer.title}</span>
-              {layer.detail ? <span className="text-xs font-normal text-muted">{layer.detail}</span> : null}
+            <div className="mb-2.5 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+              <h3 className={cn("flex flex-wrap items-baseline gap-x-2 font-medium", compact ? "text-xs" : "text-sm")}>
+                <span className="tracking-wide text-muted uppercase">{layer.title}</span>
+                {layer.detail ? <span className="text-xs font-normal text-muted">{layer.detail}</span> : null}
+              </h3>
               {layer.actions}
-            </h3>
+            </div>
             <ul
               className={cn(
                 "grid gap-2.5",

@@ -10,10 +10,10 @@ export function LatencyChart({ points }: { points: SeriesPoint[] }) {
   return (
     <div className="h-40 w-full" data-testid="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
+        <AreaChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" tickFormatter={clockTime} minTickGap={48} stroke="var(--muted)" fontSize={11} tickLine={false} />
-          <YAxis stroke="var(--muted)" fontSize={11} tickLine={false} axisLine={false} width={44} />
+          <YAxis stroke="var(--muted)" fontSize={11} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => (v >= 1000 ? `${Math.round(v / 100) / 10}k` : String(v))} />
           <Tooltip
             labelFormatter={(t) => clockTime(Number(t))}
             formatter={(v) => formatMs(typeof v === "number" ? v : null)}

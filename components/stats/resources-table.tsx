@@ -19,7 +19,8 @@ export function ResourcesTable({ stats }: { stats: Stats }) {
   ];
   const maxCpu = Math.max(100, ...rows.map((r) => r.cpuPercent ?? 0));
   return (
-    <div className="overflow-x-auto">
+    // Focusable so a keyboard can scroll it when it is wider than a phone.
+    <div className="overflow-x-auto rounded-md focus-visible:outline-2 focus-visible:outline-ring" tabIndex={0} role="region" aria-label="CPU and memory per node">
       <table className="w-full text-sm" data-testid="resources-table">
         <thead>
           <tr className="text-left text-xs text-muted">
@@ -32,7 +33,7 @@ export function ResourcesTable({ stats }: { stats: Stats }) {
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-border">
               <td className="py-2 pr-3">
-                <div className="font-medium break-all">{r.hostname}</div>
+                <div className="max-w-[12rem] truncate font-medium whitespace-nowrap" title={r.hostname}>{r.hostname}</div>
                 <div className="text-xs text-muted">{r.role}</div>
               </td>
               <td className="py-2 pr-3">

@@ -33,12 +33,12 @@ export function SessionFigures({ session }: { session: Stats["session"] }) {
       <ul className="flex flex-col gap-1.5 text-sm">
         {session.nodes.map((n) => (
           <li key={n.id} className="flex items-baseline justify-between gap-3">
-            <span className="flex items-center gap-2">
-              <span aria-hidden className={`size-2 rounded-full ${n.up ? "bg-success" : "bg-danger"}`} />
-              <span className="font-medium">{n.hostname}</span>
+            <span className="flex min-w-0 items-center gap-2">
+              <span aria-hidden className={`size-2 shrink-0 rounded-full ${n.up ? "bg-success" : "bg-danger"}`} />
+              <span className="truncate font-medium whitespace-nowrap" title={n.hostname}>{n.hostname}</span>
               <span className="sr-only">{n.up ? "answering" : "not answering"}</span>
             </span>
-            <span className="text-xs tabular-nums text-muted">
+            <span className="shrink-0 text-xs tabular-nums text-muted">
               {formatCount(n.items)} items · {n.connections} conn · {formatBytes(n.bytes)}
             </span>
           </li>

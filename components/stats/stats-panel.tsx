@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import type { Stats } from "@/server/contracts/stats";
 import { useLiveStats } from "./data";
 import { formatCount, formatMs, formatRate } from "./format";
+import { statusTone } from "./status-tone";
 import { LatencyChart } from "./latency-chart";
 import { NodeShare } from "./node-share";
 import { RequestsChart } from "./requests-chart";
@@ -32,7 +33,7 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
     return <PanelSkeleton />;
   }
 
-  const errors = s.balancer.requests["4xx"] + s.balancer.requests["5xx"];
+  const tone = statusTone(s.balancer.requests);
   return (
     <section className="flex flex-col gap-6" aria-label="Live statistics" data-testid="stats-panel" data-collector={s.collector.state}>
       <CollectorNotice stats={s} error={live.error} />
@@ -44,7 +45,7 @@ export function StatsPanel({ environmentId }: { environmentId: string }) {
           value={`${formatCount(s.balancer.requests["2xx"])} 2xx`}
           testId="figure-status"
           sub={`${formatCount(s.balancer.requests["3xx"])} 3xx · ${formatCount(s.balancer.requests["4xx"])} 4xx · ${formatCount(s.balancer.requests["5xx"])} 5xx`}
-          tone={errors ? "danger" : undefined}
+          tone={tone}
         />
         <Figure
           icon={<ArrowLeftRight aria-hidden />}
@@ -132,7 +133,6 @@ function CollectorNotice({ stats, error }: { stats: Stats; error: string | null 
         {text}
       </Badge>
       {c.message && !error ? <span className="text-muted">{c.message}</span> : null}
-      {c.reopened ? <span className="text-xs text-muted">log stream reopened {c.reopened}×, nothing counted twice</span> : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { AlertDialog as A } from "radix-ui";
-import type { ReactNode } from "react";
+import type { ReactNode, RefObject } from "react";
 import { cn } from "./cn";
 
 export const AlertDialog = A.Root;
@@ -16,17 +16,28 @@ export function AlertDialogContent({
   children,
   footer,
   className,
+  initialFocus,
 }: {
   title: ReactNode;
   description: ReactNode;
   children?: ReactNode;
   footer: ReactNode;
   className?: string;
+  /** The element to focus on open (a field to fill in) instead of the first button. */
+  initialFocus?: RefObject<HTMLElement | null>;
 }) {
   return (
     <A.Portal>
       <A.Overlay className="animate-fade-in fixed inset-0 z-40 bg-black/45" />
       <A.Content
+        onOpenAutoFocus={
+          initialFocus
+            ? (e) => {
+                e.preventDefault();
+                initialFocus.current?.focus();
+              }
+            : undefined
+        }
         className={cn(
           "animate-pop-in fixed top-1/2 left-1/2 z-50 w-[calc(100vw-1.5rem)] max-w-md -translate-x-1/2 -translate-y-1/2",
           "rounded-xl border border-border bg-surface p-5 shadow-2xl focus:outline-none",

@@ -36,6 +36,10 @@ export function ChoiceCards<V extends string>({
         <RadioGroup.Item
           key={c.value}
           value={c.value}
+          // Arrow keys move focus between the cards; a radio is chosen where focus lands (as native radios do).
+          onFocus={() => {
+            if (c.value !== value) onChange(c.value);
+          }}
           className={cn(
             "group relative flex items-start gap-3 rounded-xl border border-border-strong bg-surface p-3.5 text-left transition-colors",
             "hover:border-primary/60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring",

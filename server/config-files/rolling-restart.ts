@@ -101,7 +101,7 @@ export async function restartOne(rt: ContainerRuntime, envId: string, node: Targ
     progress(`${node.hostname} is healthy; back in rotation`);
     await syncBalancer(rt, envId);
   }
-  progress(`${node.hostname} healthy (started ${state.startedAt ?? "?"})`);
+  progress(`${node.hostname} is healthy again${state.restartCount ? ` (restart count ${state.restartCount})` : ""}`);
 }
 
 /**

@@ -83,6 +83,9 @@ export const EnvironmentNode = z
     ports: z.array(NodePort),
     restartCount: z.number().int(),
     startedAt: z.string().nullable(),
+    pendingRestart: z
+      .array(z.string())
+      .describe("Files saved since the node started that take effect only on a restart; it runs the old values until restarted"),
   })
   .meta({ id: "Node" });
 export type EnvironmentNode = z.infer<typeof EnvironmentNode>;
@@ -124,6 +127,9 @@ export const Environment = z
       loadBalancer: z.object({ type: z.enum(BALANCER_TYPES) }),
     }),
     nodes: z.array(EnvironmentNode),
+    health: z
+      .enum(["healthy", "degraded", "stopped"])
+      .describe("degraded: a node is down (its health check failing for 8 s, stopped, dead or missing); stopped: every node was stopped on purpose"),
     session: z.object({ saveHandler: z.string(), savePath: z.string() }),
     task: Task.nullable(),
   })
@@ -133,6 +139,10 @@ export type Environment = z.infer<typeof Environment>;
 export const EnvironmentList = z.object({ items: z.array(Environment) }).meta({ id: "EnvironmentList" });
 
 export const NODE_ACTIONS = ["restart", "stop", "start"] as const;
+/** Environment-wide: stop every node, start every node, or restart the app servers one at a time. */
+export const ENVIRONMENT_ACTIONS = ["stop", "start", "restart"] as const;
+export type EnvironmentAction = (typeof ENVIRONMENT_ACTIONS)[number];
+export const TaskList = z.object({ items: z.array(Task) }).meta({ id: "TaskList" });
 export const NodeAction = z.enum(NODE_ACTIONS, { error: `Action must be one of: ${NODE_ACTIONS.join(", ")}` });
 export type NodeAction = z.infer<typeof NodeAction>;
 

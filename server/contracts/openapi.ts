@@ -4,6 +4,7 @@ import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
 import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
+import { environmentActionPaths, environmentActionSchemas } from "./openapi-environment-actions";
 
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
 
@@ -22,7 +23,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -69,6 +70,7 @@ export function openApiDocument(serverUrl: string) {
       ...configFilePaths,
       ...statsOpenApiPaths,
       ...limitsOpenApiPaths,
+      ...environmentActionPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

@@ -11,6 +11,7 @@ import { freeHostPort } from "./ports";
 import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, provision, removeFailedProvisioning, runDeletion } from "./provision";
 import { freeBlock, planNodes, subnetOf } from "./topology";
 import { environmentView, nodeView } from "./view";
+import { withPendingRestarts } from "../config-files/pending-restart";
 
 const includeAll = {
   nodes: true,
@@ -41,7 +42,8 @@ export async function getEnvironment(id: string, rt: ContainerRuntime = runtime(
   const listed = await rt.listContainers({ [LABEL.environment]: id });
   const inspected = await Promise.all(listed.map(async (c) => (await rt.inspectContainer(c.id)) ?? c));
   const live = liveByNode(inspected);
-  return environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
+  const view = environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
+  return { ...view, nodes: await withPendingRestarts(id, view.nodes) };
 }
 
 // Subnet and port choices read then write, across environments: one allocation at a time keeps two creations

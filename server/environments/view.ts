@@ -5,6 +5,7 @@ import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render
 import { containerName } from "../nodes/names";
 import type { ContainerState } from "../runtime/types";
 import { taskView } from "../tasks/view";
+import { healthOf, nodeHealth } from "../health/node-health";
 
 /** Maps database rows plus live container states to the API's shapes. */
 
@@ -18,13 +19,14 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     ordinal: n.ordinal,
     hostname: n.hostname,
     ip: n.ip,
-    status: live?.status ?? "missing",
+    status: live ? nodeHealth(n.id, live.status) : "missing",
     desiredState: n.desiredState,
     containerId: live?.id ?? n.containerId,
     containerName: live?.name ?? containerName(instance, n.hostname),
     ports: live?.ports.length ? live.ports : [{ containerPort: nodeKind(n.type).port, protocol: "tcp" }],
     restartCount: live?.restartCount ?? 0,
     startedAt: live?.startedAt ?? null,
+    pendingRestart: [],
   };
 }
 
@@ -36,6 +38,9 @@ export function environmentView(
   publishHost: string,
   instance: string,
 ): Environment {
+  const views = [...nodes]
+    .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
+    .map((n) => nodeView(n, live.get(n.id), instance));
   const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
   return {
     id: env.id,
@@ -49,9 +54,8 @@ export function environmentView(
       sessionStore: { type: env.sessionType as SessionStoreType, count: env.sessionCount },
       loadBalancer: { type: "nginx" },
     },
-    nodes: [...nodes]
-      .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
-      .map((n) => nodeView(n, live.get(n.id), instance)),
+    nodes: views,
+    health: healthOf(views),
     // The Redis password is a secret: shown masked (the app servers have the real one).
     session: sessionWiring(env.sessionType as SessionStoreType, sessionIps, env.sessionType === "redis" ? { user: REDIS_APP_USER, password: SECRET_MASK } : undefined),
     task: task ? taskView(task) : null,

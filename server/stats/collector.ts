@@ -1,3 +1,4 @@
+import { nodeHealth } from "../health/node-health";
 import type { GaugePoint, NodeStats, Stats } from "../contracts/stats";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, LogLine } from "../runtime/types";
@@ -237,15 +238,17 @@ export class EnvironmentCollector {
     const resources = Promise.all(
       this.target.nodes.map(async (n) => {
         const c = live.get(n.id);
+        // The same smoothed health the node cards show (server/health/node-health.ts).
+        const status = c ? nodeHealth(n.id, c.status) : "missing";
         if (!c?.running) {
-          this.resources.set(n.id, { status: c?.status ?? "missing", cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 });
+          this.resources.set(n.id, { status, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 });
           return;
         }
         try {
           const s = await withTimeout(rt.stats(c.id), 10_000, `stats of ${n.hostname}`);
-          this.resources.set(n.id, { status: c.status, cpuPercent: s?.cpuPercent ?? 0, memoryBytes: s?.memoryBytes ?? 0, memoryLimitBytes: s?.memoryLimitBytes ?? 0 });
+          this.resources.set(n.id, { status, cpuPercent: s?.cpuPercent ?? 0, memoryBytes: s?.memoryBytes ?? 0, memoryLimitBytes: s?.memoryLimitBytes ?? 0 });
         } catch (err) {
-          this.resources.set(n.id, { ...(this.resources.get(n.id) ?? { cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 }), status: c.status });
+          this.resources.set(n.id, { ...(this.resources.get(n.id) ?? { cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 }), status });
           this.report(`stats of ${n.hostname}`, err);
         }
       }),

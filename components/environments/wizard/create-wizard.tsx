@@ -13,7 +13,7 @@ import { ErrorPanel } from "@/components/ui/error-panel";
 import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Stepper } from "@/components/ui/stepper";
-import { LIMITS, type AppServerType, type SessionStoreType } from "@/server/contracts/environment";
+import { EnvironmentName, LIMITS, type AppServerType, type SessionStoreType } from "@/server/contracts/environment";
 import { renderSessionIni } from "@/server/node-kinds/render";
 import { planNodes } from "@/server/environments/topology";
 import { FIELD_OF_PATH, INITIAL_VALUES, previewCount, validate, type FieldErrors, type WizardValues } from "./form-state";
@@ -52,7 +52,8 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
   const preview = useMemo(() => {
     const appCount = previewCount(values.appCount, LIMITS.appServers.min, LIMITS.appServers.max);
     const storeCount = previewCount(values.storeCount, LIMITS.sessionNodes.min, LIMITS.sessionNodes.max);
-    const name = values.name.trim() || "my-env";
+    // A name the API would refuse is never drawn as if it were a hostname.
+    const name = EnvironmentName.safeParse(values.name.trim()).success ? values.name.trim() : "my-env";
     const nodes = planNodes({ name, appServer: { type: values.appType, count: appCount }, sessionStore: { type: values.storeType, count: storeCount } }, subnetHint);
     const ips = nodes.filter((n) => n.role === "session").map((n) => n.ip);
     const ini = renderSessionIni(values.storeType, ips);

@@ -1,0 +1,3 @@
+export { startPost as POST } from "@/server/environments/environment-action-routes";
+
+export const dynamic = "force-dynamic";

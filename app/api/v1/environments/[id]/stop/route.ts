@@ -1,0 +1,3 @@
+export { stopPost as POST } from "@/server/environments/environment-action-routes";
+
+export const dynamic = "force-dynamic";

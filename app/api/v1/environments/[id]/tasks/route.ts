@@ -1,0 +1,3 @@
+export { tasksGet as GET } from "@/server/environments/environment-action-routes";
+
+export const dynamic = "force-dynamic";
