@@ -1,5 +1,5 @@
 /**
- * Pure: one line of the balancer's JSON access log (log_format phleet in server/environments/render.ts)
+ * Pure: one line of the balancer's JSON access log (log_format phleet in server/node-kinds/render.ts)
  * -> a request record. Anything else on the log (nginx's own messages) gives null.
  */
 
