@@ -31,5 +31,7 @@ echo "built (log: /tmp/phleet-next-build.log)"
 
 node_modules/.bin/tsx scripts/bootstrap.ts $reset
 
-step "Starting Phleet on port $PORT (Ctrl-C to stop)"
-exec node_modules/.bin/next start -p "$PORT"
+export PHLEET_HOST="${PHLEET_HOST:-127.0.0.1}"
+step "Starting Phleet on $PHLEET_HOST:$PORT (Ctrl-C to stop)"
+# scripts/serve.ts runs Next and also takes the web terminal's WebSocket (route handlers cannot).
+exec node_modules/.bin/tsx scripts/serve.ts

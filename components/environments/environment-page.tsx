@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog } from "lucide-react";
+import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog, ScrollText } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
@@ -127,6 +127,12 @@ function Header({ env }: { env: Environment }) {
                 <Link href={`/environments/${env.id}/config`}>
                   <FileCog aria-hidden />
                   Config
+                </Link>
+              </Button>
+              <Button asChild variant="secondary">
+                <Link href={`/environments/${env.id}/logs`}>
+                  <ScrollText aria-hidden />
+                  Logs
                 </Link>
               </Button>
               <Button asChild variant="secondary">

@@ -17,9 +17,12 @@ export function AppHeader() {
           <Logo className="size-7" />
           <span className="text-[15px]">Phleet</span>
         </Link>
-        <nav aria-label="Main" className="ml-2 hidden sm:block">
+        <nav aria-label="Main" className="flex sm:ml-2">
           <Link href="/" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
             Environments
+          </Link>
+          <Link href="/audit" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
+            Audit
           </Link>
         </nav>
         <div className="ml-auto flex items-center gap-2">

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** Starts the real built app (next start) on a free port with its own database and instance label. */
+/** Starts the real built app (scripts/serve.ts: Next and the terminal) on a free port with its own database and instance label. */
 
 export interface TestApp {
   url: string;
@@ -44,9 +44,10 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     ...extraEnv,
   };
   migrate(env);
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  // scripts/serve.ts: Next plus the terminal's WebSocket, as `npm run up` runs it.
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/serve.ts"], {
     cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: "production" },
+    env: { ...process.env, ...env, PHLEET_HOST: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logFile = path.join(dataDir, "server.log");
