@@ -99,7 +99,8 @@ interface Case {
 let env: Environment;
 const app = () => env.nodes.find((n) => n.role === "app")!;
 const store = () => env.nodes.find((n) => n.role === "session")!;
-let memcachedConf = "";
+let phpIni = "";
+const PHP_INI = "/etc/php/8.2/apache2/php.ini";
 
 const CASES: Case[] = [
   // auth
@@ -117,7 +118,7 @@ const CASES: Case[] = [
   { route: "POST /environments/{id}/nodes/{nodeId}/{action}", name: "unknown node", call: () => ({ method: "POST", path: `/environments/${env.id}/nodes/no-such-node/stop` }), status: 404, action: "node.stop", actor: "token", target: () => new RegExp(`^node no-such-node of environment ${env.name}$`) },
   { route: "POST /environments/{id}/nodes/{nodeId}/{action}", name: "no token", call: () => ({ method: "POST", path: `/environments/${env.id}/nodes/${app().id}/stop`, noAuth: true }), status: 401, action: "node.stop", actor: "anonymous", target: () => new RegExp(`^node ${app().hostname} of environment ${env.name}$`) },
   // config files
-  { route: "PUT /environments/{id}/nodes/{nodeId}/files", name: "saves memcached.conf (a revision)", call: () => ({ method: "PUT", path: `/environments/${env.id}/nodes/${store().id}/files?path=/etc/memcached.conf`, body: { content: `${memcachedConf}\n# audited\n`, apply: "none" } }), status: 200, action: "config.save", actor: "token", target: () => new RegExp(`^node ${store().hostname} of environment ${env.name}$`), revision: true },
+  { route: "PUT /environments/{id}/nodes/{nodeId}/files", name: "saves php.ini (a revision)", call: () => ({ method: "PUT", path: `/environments/${env.id}/nodes/${app().id}/files?path=${PHP_INI}`, body: { content: `${phpIni}\n; audited\n`, apply: "none" } }), status: 200, action: "config.save", actor: "token", target: () => new RegExp(`^node ${app().hostname} of environment ${env.name}$`), revision: true },
   { route: "PUT /environments/{id}/nodes/{nodeId}/files", name: "no path", call: () => ({ method: "PUT", path: `/environments/${env.id}/nodes/${store().id}/files`, body: { content: "x" } }), status: 400, action: "config.save", actor: "token", target: () => new RegExp(`^node ${store().hostname} of environment ${env.name}$`) },
   { route: "POST /environments/{id}/nodes/{nodeId}/files/rollback", name: "unknown revision", call: () => ({ method: "POST", path: `/environments/${env.id}/nodes/${store().id}/files/rollback`, body: { path: "/etc/memcached.conf", revisionId: "no-such-revision" } }), status: 404, action: "config.rollback", actor: "token", target: () => new RegExp(`^node ${store().hostname} of environment ${env.name}$`) },
   { route: "PUT /environments/{id}/layers/{layer}/files", name: "body is not JSON", call: () => ({ method: "PUT", path: `/environments/${env.id}/layers/session/files?path=/etc/memcached.conf`, body: "{not json" }), status: 400, action: "config.save", actor: "token", target: () => new RegExp(`^session layer of environment ${env.name}$`) },
@@ -137,9 +138,9 @@ describe("audit trail", () => {
     expect(created.status).toBe(202);
     env = await client.waitSettled(created.json.id);
     expect(env.status, env.error ?? "").toBe("running");
-    const file = await client.call("GET", `/api/v1/environments/${env.id}/nodes/${store().id}/files?path=/etc/memcached.conf`);
+    const file = await client.call("GET", `/api/v1/environments/${env.id}/nodes/${app().id}/files?path=${PHP_INI}`);
     expect(file.status).toBe(200);
-    memcachedConf = (file.json as { content: string }).content;
+    phpIni = (file.json as { content: string }).content;
     const signIn = await send({ method: "POST", path: "/auth/session", body: { password: ADMIN_PASSWORD }, noAuth: true });
     cookie = signIn.setCookie!.split(";")[0]!;
   });
