@@ -6,6 +6,7 @@
  * same session-cookie and same-origin checks as the API (server/terminal/auth.ts).
  * Listens on PHLEET_HOST (default 127.0.0.1) and PORT (default 3000).
  */
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -16,7 +17,11 @@ const hostname = process.env.PHLEET_HOST || "127.0.0.1";
 const dev = process.argv.includes("--dev");
 
 async function main() {
-  const app = next({ dev, dir: path.resolve(__dirname, ".."), hostname, port });
+  // Next attaches its own 'upgrade' listener to the server of the first request it handles, and ends
+  // every upgrade it does not know (the terminal's too). Given a stand-in, it listens there instead:
+  // this server alone decides which upgrades reach Next (in dev, its hot reload).
+  const standIn = new EventEmitter() as unknown as http.Server;
+  const app = next({ dev, dir: path.resolve(__dirname, ".."), hostname, port, httpServer: standIn });
   await app.prepare();
   const handle = app.getRequestHandler();
   const nextUpgrade = dev ? app.getUpgradeHandler() : null;

@@ -42,6 +42,27 @@ export async function handleTerminalUpgrade(req: IncomingMessage, socket: Duplex
 
 async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; nodeId: string; cookie: string; path: string }) {
   open.add(ws);
+  // Input typed while the shell is being started is kept and written once it runs.
+  let session: ExecSession | null = null;
+  const early: ((s: ExecSession) => void)[] = [];
+  const withSession = (fn: (s: ExecSession) => void) => (session ? fn(session) : early.push(fn));
+  let touch = () => {};
+  ws.on("close", () => open.delete(ws));
+  ws.on("message", (data: RawData, isBinary: boolean) => {
+    touch();
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary) return withSession((s) => s.write(buf));
+    try {
+      const msg = JSON.parse(buf.toString("utf8")) as { type?: string; cols?: number; rows?: number };
+      if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+        const cols = Math.min(Math.max(msg.cols!, 2), 1000);
+        const rows = Math.min(Math.max(msg.rows!, 2), 500);
+        withSession((s) => void s.resize(cols, rows));
+      }
+    } catch {
+      /* not a control message: ignore */
+    }
+  });
   const closeWith = (code: number, reason: string) => {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
   };
@@ -60,10 +81,9 @@ async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; node
 
   const auditId = await auditTerminalStart({ environmentId: t.envId, nodeId: t.nodeId, cookie: t.cookie, path: t.path });
   let endReason = "closed by the browser";
-  let session: ExecSession | null = null;
   let idle: NodeJS.Timeout | undefined;
   const { PHLEET_TERMINAL_IDLE_MS: idleMs } = terminalSettings();
-  const touch = () => {
+  touch = () => {
     clearTimeout(idle);
     idle = setTimeout(() => {
       endReason = "idle timeout";
@@ -105,25 +125,12 @@ async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; node
   session.onData((chunk) => {
     if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
   });
+  const ready = session;
+  for (const fn of early.splice(0)) fn(ready);
   void session.exited.then((code) => {
     if (endReason === "closed by the browser") endReason = `shell exited (${code ?? "?"})`;
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "exit", code }));
     closeWith(CLOSE.ended, "The shell ended");
-  });
-  ws.on("message", (data: RawData, isBinary: boolean) => {
-    touch();
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) return session?.write(buf);
-    try {
-      const msg = JSON.parse(buf.toString("utf8")) as { type?: string; cols?: number; rows?: number };
-      if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-        const cols = Math.min(Math.max(msg.cols!, 2), 1000);
-        const rows = Math.min(Math.max(msg.rows!, 2), 500);
-        void session?.resize(cols, rows);
-      }
-    } catch {
-      /* not a control message: ignore */
-    }
   });
   touch();
   ws.send(JSON.stringify({ type: "ready", node: node.hostname }));
