@@ -118,7 +118,7 @@ export function LogViewer({ environmentId }: { environmentId: string }) {
         </label>
         <label className="flex min-w-40 flex-1 flex-col gap-1 text-xs font-medium text-muted">
           Filter
-          <span className="relative">
+          <span className="relative block">
             <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted" />
             <Input className="h-9 pl-8" type="search" placeholder="Text in the line" value={text} onChange={(e) => setText(e.target.value)} />
           </span>
@@ -211,14 +211,22 @@ export function LogViewer({ environmentId }: { environmentId: string }) {
   );
 }
 
+/** Local wall-clock time with milliseconds (the jump-to field is local time too); the title keeps the engine's timestamp. */
+function clock(t: string): string {
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return t;
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
 function LogLineRow({ l, layered }: { l: LogEntry; layered: boolean }) {
   return (
-    <div className="flex gap-3 whitespace-pre-wrap break-all hover:bg-white/5" data-stream={l.stream}>
+    <div className="flex flex-wrap gap-x-3 break-all whitespace-pre-wrap hover:bg-white/5 sm:flex-nowrap" data-stream={l.stream}>
       <time dateTime={l.t} className="shrink-0 text-[#8b949e]" title={l.t}>
-        {l.t.slice(11, 23)}
+        {clock(l.t)}
       </time>
       {layered ? <span className="shrink-0 text-[#79c0ff]">{l.node.hostname}</span> : null}
-      <span className={l.stream === "stderr" ? "text-[#ffa198]" : undefined}>{l.text}</span>
+      <span className={`basis-full sm:basis-auto ${l.stream === "stderr" ? "text-[#ffa198]" : ""}`}>{l.text}</span>
     </div>
   );
 }
