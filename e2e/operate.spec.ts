@@ -45,6 +45,8 @@ test("terminal into an app server, live logs of the layer, and the audit trail",
   try {
     await test.step("open the terminal of an app server from the environment page", async () => {
       await page.goto(`/environments/${envId}`);
+      await expect(page.getByRole("link", { name: `Logs of ${app.hostname}` })).toBeVisible();
+      await shoot(page, "43-environment-node-tools", { fullPage: false });
       const socket = page.waitForEvent("websocket", { predicate: (ws) => ws.url().endsWith("/terminal") });
       await page.getByRole("link", { name: `Terminal of ${app.hostname}` }).click();
       terminalSocket = await socket;
