@@ -152,6 +152,14 @@ describe("audit trail", () => {
     }
   });
 
+  it("the OpenAPI document describes the audit trail, the logs and the terminal channel", async () => {
+    const doc = (await client.call("GET", "/api/v1/openapi.json")).json as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/audit", "/api/v1/environments/{id}/nodes/{nodeId}/logs", "/api/v1/environments/{id}/layers/{layer}/logs", "/api/v1/environments/{id}/nodes/{nodeId}/terminal"]),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["AuditRecord", "AuditPage", "LogPage", "LogEntry"]));
+  });
+
   it("the table names every mutating route of the app", () => {
     const inTable = new Set(CASES.map((c) => c.route));
     expect(mutatingRoutesOfApp().filter((r) => !inTable.has(r))).toEqual([]);

@@ -60,7 +60,7 @@ export async function auditRequest(input: { req: Request; params: Params; actor:
         outcome: res.status < 400 ? "success" : "failure",
         status: res.status,
         errorCode: error?.code ?? null,
-        errorMessage: error?.message?.slice(0, 500) ?? null,
+        errorMessage: safeMessage(error),
         revisionId: revisionId ?? null,
       },
     });
@@ -147,6 +147,16 @@ async function jsonOf(res: Response): Promise<unknown> {
   } catch {
     return null;
   }
+}
+
+/**
+ * A config check's message can quote the refused file (a password line, say): the trail keeps only
+ * that the node's tool refused it; the revision history and the API answer have the rest.
+ */
+function safeMessage(error: { code?: string; message?: string } | null): string | null {
+  if (!error?.message) return null;
+  if (error.code === "invalid_config") return "The node's own check refused the file";
+  return error.message.slice(0, 500);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
