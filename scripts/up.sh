@@ -35,4 +35,5 @@ echo "built (log: /tmp/phleet-next-build.log)"
 node_modules/.bin/tsx scripts/bootstrap.ts $reset
 
 step "Starting Phleet on $PHLEET_HOST:$PORT (Ctrl-C to stop)"
-exec node_modules/.bin/next start -H "$PHLEET_HOST" -p "$PORT"
+# scripts/serve.ts runs Next and also takes the web terminal's WebSocket (route handlers cannot).
+exec node_modules/.bin/tsx scripts/serve.ts

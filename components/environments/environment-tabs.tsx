@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, FileCog, History, LayoutGrid, type LucideIcon } from "lucide-react";
+import { Activity, FileCog, History, LayoutGrid, ScrollText, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -13,6 +13,7 @@ export const ENVIRONMENT_TABS: { segment: string; label: string; icon: LucideIco
   { segment: "", label: "Overview", icon: LayoutGrid },
   { segment: "config", label: "Config", icon: FileCog },
   { segment: "stats", label: "Statistics", icon: Activity },
+  { segment: "logs", label: "Logs", icon: ScrollText },
   { segment: "tasks", label: "Tasks", icon: History },
 ];
 

@@ -10,6 +10,7 @@ import type { Environment, EnvironmentNode, NodeAction } from "@/server/contract
 import { typeLabel } from "./labels";
 import { NodeIcon } from "./node-icon";
 import { NodeInfoDialog } from "./node-info-dialog";
+import { NodeTools } from "./node-tools";
 import { NodeStatusBadge } from "./status-badge";
 
 const UP = new Set<EnvironmentNode["status"]>(["running", "starting", "unhealthy", "restarting", "paused"]);
@@ -69,6 +70,7 @@ export function NodeCard({ node, env }: { node: EnvironmentNode; env: Environmen
       ) : null}
       <div className="mt-auto flex flex-wrap items-center gap-2 p-4 pt-3">
         <NodeInfoDialog node={node} env={env} />
+        <NodeTools envId={env.id} node={node} />
         <div className="ml-auto flex gap-2">
           <ConfirmAction
             node={node}

@@ -15,11 +15,14 @@ export function AppHeader() {
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
         <Link href="/" className="-mx-1 flex items-center gap-2 rounded-md px-1 font-semibold tracking-tight">
           <Logo className="size-7" />
-          <span className="text-[15px]">Phleet</span>
+          <span className="sr-only text-[15px] sm:not-sr-only">Phleet</span>
         </Link>
-        <nav aria-label="Main" className="ml-2 hidden sm:block">
+        <nav aria-label="Main" className="flex sm:ml-2">
           <Link href="/" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
             Environments
+          </Link>
+          <Link href="/audit" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
+            Audit
           </Link>
         </nav>
         <div className="ml-auto flex items-center gap-2">

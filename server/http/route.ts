@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditRequest } from "../audit/record";
 import { authenticate, type Actor } from "../auth/authenticate";
 import { badRequest } from "../errors";
 import { log } from "../log";
@@ -14,16 +15,22 @@ export interface RouteContext<P> {
 type Handler<P> = (ctx: RouteContext<P>) => Promise<Response>;
 
 /** Every API route goes through here: authentication, awaited params, and one error table. */
-export function route<P = Record<string, never>>(handler: Handler<P>, opts: { public?: boolean } = {}) {
+export function route<P = Record<string, never>>(handler: Handler<P>, opts: { public?: boolean; audit?: boolean } = {}) {
   return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    let actor: Actor | null = null;
+    let params = {} as P;
+    let res: Response;
     try {
+      params = context?.params ? await context.params : ({} as P);
       checkDeclaredLength(req);
-      const actor = opts.public ? null : await authenticate(req);
-      const params = context?.params ? await context.params : ({} as P);
-      return await handler({ req, params, actor });
+      actor = opts.public ? null : await authenticate(req);
+      res = await handler({ req, params, actor });
     } catch (err) {
-      return errorResponse(err);
+      res = errorResponse(err);
     }
+    // Every mutating request, whatever its outcome, leaves exactly one audit record (server/audit).
+    if (opts.audit !== false) await auditRequest({ req, params: params as Record<string, string>, actor, res });
+    return res;
   };
 }
 

@@ -115,6 +115,29 @@ export interface FollowLogsOptions {
   signal?: AbortSignal;
 }
 
+export interface ExecSessionOptions {
+  /** A pseudo-terminal: stdout and stderr arrive as one raw stream, resizable. */
+  tty: boolean;
+  stdin: boolean;
+  cols?: number;
+  rows?: number;
+  env?: string[];
+  user?: string;
+  workingDir?: string;
+}
+
+/** A running exec with its streams open: the web terminal's shell, or a `tail -F` that follows a file. */
+export interface ExecSession {
+  /** Raw output (with a TTY) or stdout; chunks as they come. */
+  onData(fn: (chunk: Buffer, stream: "stdout" | "stderr") => void): void;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Ends the session (closes its stream; the process gets a hangup through its terminal). */
+  close(): void;
+  /** Resolves with the exit code (null when it cannot be known) once the stream has ended. */
+  readonly exited: Promise<number | null>;
+}
+
 export interface ContainerStats {
   cpuPercent: number;
   memoryBytes: number;
@@ -150,6 +173,8 @@ export interface ContainerRuntime {
   listContainers(labels: Labels): Promise<ContainerState[]>;
 
   exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Starts a process with its streams kept open (a TTY shell, a follower of a file). */
+  openExec(id: string, cmd: string[], options: ExecSessionOptions): Promise<ExecSession>;
   writeFiles(id: string, files: FileSpec[]): Promise<void>;
   /** The file's content, or null when it does not exist. */
   readFile(id: string, path: string): Promise<string | null>;
@@ -157,6 +182,8 @@ export interface ContainerRuntime {
   /** Streams the container's log until it stops, the stream ends or the signal aborts. */
   followLogs(id: string, onLine: (line: LogLine) => void, options?: FollowLogsOptions): Promise<void>;
   logsTail(id: string, lines: number): Promise<string>;
+  /** The container's log lines with engine timestamps, without following (works on a stopped container). */
+  readLogs(id: string, options?: { tail?: number; since?: string }): Promise<LogLine[]>;
   stats(id: string): Promise<ContainerStats | null>;
   /** Streams engine events for resources with these labels until the signal aborts. */
   watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void>;

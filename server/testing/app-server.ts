@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** Starts the real built app (next start) on a free port with its own database and instance label. */
+/** Starts the real built app (scripts/serve.ts: Next and the terminal) on a free port with its own database and instance label. */
 
 export interface TestApp {
   url: string;
@@ -59,10 +59,9 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
   };
   migrate(env);
   // likeUp: no listen address given, the way `npm run up` starts it (PHLEET_HOST unset unless the test sets it).
-  const [cmd, args] = opts.likeUp
-    ? ["bash", ["-c", upStartCommand()]]
-    : [path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"]];
-  const baseEnv = { ...process.env };
+  // Otherwise scripts/serve.ts (Next plus the terminal's WebSocket) on loopback.
+  const [cmd, args] = opts.likeUp ? ["bash", ["-c", upStartCommand()]] : [path.join(root, "node_modules/.bin/tsx"), ["scripts/serve.ts"]];
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, PHLEET_HOST: "127.0.0.1" };
   if (opts.likeUp) delete baseEnv.PHLEET_HOST;
   const child: ChildProcess = spawn(cmd, args, {
     cwd: root,

@@ -13,6 +13,8 @@ declare module "vitest" {
     phleetUrl: string;
     phleetToken: string;
     phleetInstance: string;
+    /** The server's data folder (its database and server.log). */
+    phleetDataDir: string;
   }
 }
 
@@ -29,6 +31,7 @@ export async function setup(project: TestProject) {
   project.provide("phleetUrl", app.url);
   project.provide("phleetToken", token);
   project.provide("phleetInstance", TEST_INSTANCE);
+  project.provide("phleetDataDir", app.dataDir);
 }
 
 export async function teardown() {

@@ -11,6 +11,8 @@ import type {
   ContainerState,
   ExecOptions,
   ExecResult,
+  ExecSession,
+  ExecSessionOptions,
   FileSpec,
   ImageBuildProgress,
   Labels,
@@ -25,7 +27,8 @@ import { engineResources, hardenedHostConfig } from "./host-limits";
 import { adoptableNetwork } from "./network-ownership";
 import { fromInspect, fromSummary } from "./state";
 import { compareLogTimestamps } from "../log-timestamps";
-import { pipeLogLines, toEngineSince } from "./streams";
+import { pipeLogLines, splitFramedLog, toEngineSince } from "./streams";
+import { openExecSession } from "./exec-session";
 
 const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 
@@ -242,6 +245,29 @@ export class DockerRuntime implements ContainerRuntime {
       };
     } catch (e) {
       throw toRuntimeError(e, `exec ${cmd[0]} in ${id.slice(0, 12)}`);
+    }
+  }
+
+  openExec(id: string, cmd: string[], options: ExecSessionOptions): Promise<ExecSession> {
+    return openExecSession(this.docker, id, cmd, options);
+  }
+
+  async readLogs(id: string, options: { tail?: number; since?: string } = {}): Promise<LogLine[]> {
+    const lines: LogLine[] = [];
+    try {
+      const buf = (await this.docker.getContainer(id).logs({
+        follow: false,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(options.since ? { since: toEngineSince(options.since) as unknown as number } : {}),
+        ...(options.tail !== undefined ? { tail: options.tail } : {}),
+      })) as unknown as Buffer;
+      splitFramedLog(buf, (line) => lines.push(line));
+      return lines;
+    } catch (err) {
+      if (statusOf(err) === 404) return [];
+      throw toRuntimeError(err, `read logs of ${id.slice(0, 12)}`);
     }
   }
 

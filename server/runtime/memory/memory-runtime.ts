@@ -9,6 +9,7 @@ import type {
   EngineEvent,
   ExecOptions,
   ExecResult,
+  ExecSession,
   FileSpec,
   Labels,
   LogLine,
@@ -155,6 +156,18 @@ export class MemoryRuntime implements ContainerRuntime {
     if (!c.running) throw new RuntimeError(`container ${c.name} is not running`, "conflict", 409);
     this.execLog.push({ container: c.name, cmd });
     return (await this.execHandler?.(c, cmd, options)) ?? ok;
+  }
+
+  /** A session whose process ends at once with no output (no test here drives a terminal in memory). */
+  async openExec(id: string, cmd: string[]): Promise<ExecSession> {
+    const c = this.get(id);
+    if (!c.running) throw new RuntimeError(`container ${c.name} is not running`, "conflict", 409);
+    this.execLog.push({ container: c.name, cmd });
+    return { onData: () => undefined, write: () => undefined, resize: async () => undefined, close: () => undefined, exited: Promise.resolve(0) };
+  }
+
+  async readLogs(): Promise<LogLine[]> {
+    return [];
   }
 
   async writeFiles(id: string, files: FileSpec[]): Promise<void> {
