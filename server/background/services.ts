@@ -2,3 +2,4 @@
 import "../environments/reconcile";
 import "../environments/heal";
 import "../stats/background";
+import "../https/renewal";

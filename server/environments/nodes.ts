@@ -5,6 +5,7 @@ import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/type
 import { RuntimeError } from "../runtime/errors";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, sessionIniPath, UPSTREAM_CONF_PATH } from "./render";
 import { imageTag } from "../images/build";
+import { appTlsFiles, balancerTlsFiles } from "../https/apply";
 import { containerName, IMAGE_OF_TYPE, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
@@ -44,10 +45,14 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     // Memcached nodes are started again by Phleet (heal.ts), which refills them before they serve reads.
     restartPolicy: node.role === "session" && node.type === "memcached" ? "no" : "unless-stopped",
-    files: filesFor(env, node, all),
+    // HTTPS (server/https): the balancer's certificate and options, the app servers' scheme and cookie ini.
+    files: [...filesFor(env, node, all), ...(node.role === "balancer" ? await balancerTlsFiles(env) : node.role === "app" ? await appTlsFiles(env, node.type) : [])],
     publish:
       node.role === "balancer" && env.publishedPort
-        ? [{ containerPort: 80, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]
+        ? [
+            { containerPort: 80, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort },
+            ...(env.httpsPort ? [{ containerPort: 443, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.httpsPort }] : []),
+          ]
         : undefined,
   });
   await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });

@@ -17,6 +17,7 @@ export interface EnvRow {
   sessionCount: number;
   balancerType: string;
   publishedPort: number | null;
+  httpsPort: number | null;
   createdAt: Date;
 }
 export interface NodeRow {
@@ -94,6 +95,7 @@ export function environmentView(
     status: env.status as EnvironmentStatus,
     error: env.error,
     url: env.publishedPort ? `http://${publishHost}:${env.publishedPort}` : null,
+    httpsUrl: env.httpsPort ? `https://${publishHost}:${env.httpsPort}` : null,
     createdAt: env.createdAt.toISOString(),
     topology: {
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },
