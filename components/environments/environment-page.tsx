@@ -19,6 +19,7 @@ import { EnvironmentStatusBadge } from "./status-badge";
 import { TaskProgress } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
 import { StatsPanel } from "@/components/stats/stats-panel";
+import { HttpsPanel } from "@/components/https/https-panel";
 
 
 export function EnvironmentPage({ id }: { id: string }) {
@@ -74,6 +75,7 @@ export function EnvironmentPage({ id }: { id: string }) {
           </div>
         </details>
       ) : null}
+      {env.status === "running" ? <HttpsPanel envId={env.id} /> : null}
       {env.status === "running" ? <StatsPanel environmentId={env.id} /> : null}
     </div>
   );

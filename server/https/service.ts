@@ -45,7 +45,6 @@ export async function getDomains(envId: string): Promise<Domains> {
 /** Replaces the domain list: checked for use elsewhere, written into the balancer, then recorded. */
 export async function putDomains(envId: string, input: DomainsInput, rt: ContainerRuntime = runtime()): Promise<Domains> {
   const env = await envOf(envId);
-  requireRunning(env);
   const taken = await db().domain.findMany({ where: { name: { in: input.domains }, NOT: { environmentId: envId } }, include: { environment: { select: { name: true } } } });
   if (taken.length) {
     throw conflict(
@@ -53,6 +52,7 @@ export async function putDomains(envId: string, input: DomainsInput, rt: Contain
       taken.map((t) => ({ path: `domains.${input.domains.indexOf(t.name)}`, message: `${t.name} belongs to environment '${t.environment.name}'` })),
     );
   }
+  requireRunning(env);
   const before = await domainsOf(envId);
   const tls = env.httpsPort ? await ensureTls(env) : null;
   // The self-signed fallback follows the names, so a browser's warning at least names the right host.
