@@ -45,10 +45,14 @@ export interface Issued {
 export async function issueWithAcme(rt: ContainerRuntime, balancerId: string, domains: string[], progress: (m: string) => void): Promise<Issued> {
   if (!domains.length) throw new Error("Add at least one domain before asking for an ACME certificate");
   configureTrust();
-  const client = new acme.Client({ directoryUrl: acmeDirectory(), accountKey: await accountKey() });
+  // The account's URL is kept per directory: with it acme-client skips registration, whose "account exists"
+  // path sends an empty update that strict CAs (pebble, RFC 8555 7.3.2) refuse.
+  const urlKey = `acme.accountUrl:${acmeDirectory()}`;
+  const known = (await db().setting.findUnique({ where: { key: urlKey } }))?.value;
+  const client = new acme.Client({ directoryUrl: acmeDirectory(), accountKey: await accountKey(), ...(known ? { accountUrl: known } : {}) });
   const [key, csr] = await acme.crypto.createCsr({ commonName: domains[0], altNames: domains }, await acme.crypto.createPrivateEcdsaKey("P-256"));
   progress(`ordering a certificate for ${domains.join(", ")} from ${new URL(acmeDirectory()).host}`);
-  const certPem = await client.auto({
+  const order = () => client.auto({
     csr,
     termsOfServiceAgreed: true,
     challengePriority: ["http-01"],
@@ -62,5 +66,16 @@ export async function issueWithAcme(rt: ContainerRuntime, balancerId: string, do
       await rt.exec(balancerId, ["rm", "-f", `${ACME_CHALLENGE_DIR}/${challenge.token}`], { timeoutMs: 10_000 });
     },
   });
+  let certPem: string;
+  try {
+    certPem = await order();
+  } catch (err) {
+    // A CA that forgot the account (a test CA restarted, an account deactivated): register again, once.
+    if (!known || !/account/i.test((err as Error).message)) throw err;
+    await db().setting.delete({ where: { key: urlKey } }).catch(() => undefined);
+    return issueWithAcme(rt, balancerId, domains, progress);
+  }
+  const url = client.getAccountUrl();
+  if (url !== known) await db().setting.upsert({ where: { key: urlKey }, create: { key: urlKey, value: url }, update: { value: url } });
   return { certPem, key: key.toString() };
 }

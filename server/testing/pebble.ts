@@ -57,7 +57,8 @@ function get(url: string, ca: string, method = "GET", body?: string): Promise<{ 
   });
 }
 
-export async function startPebble(dir: string, prepared: Awaited<ReturnType<typeof preparePebble>>, httpPort: number): Promise<Pebble> {
+/** `alwaysValid`: pebble skips challenge validation (PEBBLE_VA_ALWAYS_VALID), for UI tests that do not need it. */
+export async function startPebble(dir: string, prepared: Awaited<ReturnType<typeof preparePebble>>, httpPort: number, opts: { alwaysValid?: boolean } = {}): Promise<Pebble> {
   const { ports, caFile } = prepared;
   const config = {
     pebble: {
@@ -85,7 +86,7 @@ export async function startPebble(dir: string, prepared: Awaited<ReturnType<type
     spawn("pebble", ["-config", path.join(dir, "pebble-config.json"), "-dnsserver", `127.0.0.1:${ports.dns}`], {
       stdio: ["ignore", log, log],
       // No random validation delays and no injected bad nonces: the test measures Phleet, not pebble's chaos.
-      env: { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" },
+      env: { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0", ...(opts.alwaysValid ? { PEBBLE_VA_ALWAYS_VALID: "1" } : {}) },
     }),
   );
   const ca = fs.readFileSync(caFile, "utf8");
