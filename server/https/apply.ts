@@ -86,7 +86,8 @@ export async function applyToBalancer(rt: ContainerRuntime, envId: string, overr
     if (back.length) await rt.writeFiles(containerId, back);
     throw new RuntimeError(`the balancer refused the HTTPS configuration: ${check.stderr.trim()}`, "failed");
   }
-  const reload = await rt.exec(containerId, ["nginx", "-s", "reload"], { timeoutMs: 10_000 });
+  // Waits until every old worker is gone: "installed" means every new connection gets the new certificate.
+  const reload = await rt.exec(containerId, reloadCommand(["nginx", "-s", "reload"], "nginx"), { timeoutMs: 30_000 });
   if (reload.exitCode !== 0) throw new RuntimeError(`nginx reload failed: ${reload.stderr.trim()}`, "failed");
 }
 
