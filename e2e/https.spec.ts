@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-https";
@@ -50,7 +51,10 @@ test("Domains & HTTPS: add a domain, switch on Let's Encrypt and HTTPS, see the 
     await expect(redirect).toBeEnabled({ timeout: 30_000 });
     await page.reload();
     await expect(page.getByRole("checkbox", { name: /Redirect HTTP to HTTPS/ })).toBeChecked();
-    await shoot(page.getByRole("region", { name: "Domains & HTTPS" }).page(), "https-panel", { dark: true });
+    await shoot(page, "https-panel", { dark: true });
+    // The panel alone on a phone, large enough to read in the screenshot.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("region", { name: "Domains & HTTPS" }).screenshot({ path: path.join(__dirname, ".screenshots", "https-panel-only-390.png"), animations: "disabled" });
   } finally {
     await page.request.delete(`/api/v1/environments/${id}`, { headers: { origin } });
   }
