@@ -19,6 +19,7 @@ const Env = z.object({
   PHLEET_ACME_DIRECTORY_URL: z.url("PHLEET_ACME_DIRECTORY_URL must be a URL").optional(),
   PHLEET_ACME_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
   PHLEET_ACME_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
+  PHLEET_ACME_RETRY_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
 });
 
 export type PhleetConfig = z.infer<typeof Env>;

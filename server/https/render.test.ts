@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderBalancerConf } from "../environments/render";
 import { DomainsInput } from "../contracts/https";
 import { renderHttpExtras, renderHttpsIni, renderHttpsServer, renderRedirect } from "./render";
-import { certificateView, retryDelayMs } from "./view";
+import { certificateView, renewalDueAt, retryDelayMs } from "./view";
 
 const opts = { domains: ["www.example.test", "example.test"], forceHttps: true, hsts: true, httpsPort: 41443 };
 
@@ -49,5 +49,6 @@ describe("domains and certificate view", () => {
     expect(retryDelayMs(1)).toBe(5 * 60_000);
     expect(retryDelayMs(3)).toBe(20 * 60_000);
     expect(retryDelayMs(40)).toBe(86_400_000);
+    expect(renewalDueAt(new Date("2027-03-31T00:00:00Z"), 30).toISOString()).toBe("2027-03-01T00:00:00.000Z");
   });
 });

@@ -85,8 +85,7 @@ export async function putCertificate(envId: string, input: CertificateInput, rt:
     if (!(await domainsOf(envId)).length) {
       throw new AppError("validation_failed", "Add at least one domain (pointing at this balancer) before switching ACME on", 422, [{ path: "acme", message: "no domain" }]);
     }
-    await db().environmentTls.update({ where: { environmentId: envId }, data: { acme: true } });
-    const taskId = await startAcme(envId, rt);
+    const taskId = await startAcme(envId, rt, { enable: true });
     return { status: 202, body: await getCertificate(envId, taskId) };
   }
   let material: { certPem: string; key: string; notAfter: Date; source: "uploaded" | "self-signed" };
@@ -145,10 +144,11 @@ export const ACME_STEPS = [
  * Orders and installs an ACME certificate as a recorded task, holding the environment's lock. A failure
  * leaves the served certificate as it was and records the CA's message and the next attempt (back-off).
  */
-export async function startAcme(envId: string, rt: ContainerRuntime = runtime()): Promise<string> {
+export async function startAcme(envId: string, rt: ContainerRuntime = runtime(), opts: { enable?: boolean } = {}): Promise<string> {
+  // The lock first: a busy environment answers 409 before anything is recorded.
   const release = acquire(envId, "ACME certificate order");
   try {
-    await db().environmentTls.update({ where: { environmentId: envId }, data: { renewalState: "issuing", renewalError: null } });
+    await db().environmentTls.update({ where: { environmentId: envId }, data: { renewalState: "issuing", renewalError: null, ...(opts.enable ? { acme: true } : {}) } });
     const task = await createTask("certificate.acme", envId, ACME_STEPS);
     void runTask(
       task.id,
@@ -187,7 +187,7 @@ export async function startAcme(envId: string, rt: ContainerRuntime = runtime())
         const attempts = (tls?.renewalAttempts ?? 0) + 1;
         await db().environmentTls.update({
           where: { environmentId: envId },
-          data: { renewalState: "failed", renewalError: message, renewalAttempts: attempts, nextRenewalAt: new Date(Date.now() + retryDelayMs(attempts)) },
+          data: { renewalState: "failed", renewalError: message, renewalAttempts: attempts, nextRenewalAt: new Date(Date.now() + retryDelayMs(attempts, config().PHLEET_ACME_RETRY_MS)) },
         });
       },
     );

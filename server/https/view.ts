@@ -66,9 +66,9 @@ export function certificateView(
   };
 }
 
-/** Back-off after a failed ACME attempt: 5 min, 10, 20, ... at most a day. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(5 * 60_000 * 2 ** Math.max(0, attempts - 1), DAY);
+/** Back-off after a failed ACME attempt: `base` (5 min by default), then doubling, at most a day. */
+export function retryDelayMs(attempts: number, base = 5 * 60_000): number {
+  return Math.min(base * 2 ** Math.max(0, attempts - 1), DAY);
 }
 
 /** When an ACME certificate is renewed: `renewBeforeDays` before it expires (never in the past of its issue). */

@@ -108,6 +108,8 @@ export async function startPebble(dir: string, prepared: Awaited<ReturnType<type
       return r.body;
     },
     async mapHost(host, ip) {
+      // add-a adds to what the host had: clear it first so the new address is the only answer.
+      await fetch(`http://127.0.0.1:${ports.dnsManagement}/clear-a`, { method: "POST", body: JSON.stringify({ host }) });
       const r = await fetch(`http://127.0.0.1:${ports.dnsManagement}/add-a`, { method: "POST", body: JSON.stringify({ host, addresses: [ip] }) });
       if (!r.ok) throw new Error(`challtestsrv add-a: ${r.status}`);
     },
