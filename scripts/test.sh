@@ -19,6 +19,11 @@ phase "Unit tests"; node_modules/.bin/vitest run --project unit; done_phase
 
 phase "Docker engine and node images"
 bash scripts/engine.sh
+# The HTTPS suite's ACME CA: Debian's pebble (Let's Encrypt's RFC 8555 test server), run on loopback by the test.
+if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null; then
+  echo "    installing Debian's pebble (local ACME server for the HTTPS tests)"
+  apt-get install -y -q pebble >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q pebble >/dev/null; }
+fi
 node_modules/.bin/tsx scripts/build-images.ts
 done_phase
 

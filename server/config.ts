@@ -15,6 +15,11 @@ const Env = z.object({
     .regex(/^\d+\.\d+\.0\.0\/16$/, "PHLEET_SUBNET_POOL must be an a.b.0.0/16 block")
     .default("10.213.0.0/16"),
   PHLEET_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(90_000),
+  // ACME (server/https/acme.ts reads PHLEET_ACME_DIRECTORY_URL and PHLEET_ACME_CA_FILE when it orders).
+  PHLEET_ACME_DIRECTORY_URL: z.url("PHLEET_ACME_DIRECTORY_URL must be a URL").optional(),
+  PHLEET_ACME_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
+  PHLEET_ACME_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
+  PHLEET_ACME_RETRY_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
 });
 
 export type PhleetConfig = z.infer<typeof Env>;

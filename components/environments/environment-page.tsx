@@ -23,6 +23,7 @@ import { TopologyLayers } from "./topology-layers";
 import { LayerLimitsControl } from "./layer-limits";
 import type { LimitLayer } from "@/server/contracts/limits";
 import { StatsPanel } from "@/components/stats/stats-panel";
+import { HttpsPanel } from "@/components/https/https-panel";
 
 
 export function EnvironmentPage({ id }: { id: string }) {
@@ -84,6 +85,7 @@ export function EnvironmentPage({ id }: { id: string }) {
           </div>
         </details>
       ) : null}
+      {env.status === "running" ? <HttpsPanel envId={env.id} /> : null}
       {env.status === "running" ? <StatsPanel environmentId={env.id} /> : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import { watchAndHeal } from "../environments/heal";
 import { reconcileForever } from "../environments/reconcile";
+import { startAcmeRenewal } from "../https/renewal";
 import { log } from "../log";
 import { runtime } from "../runtime";
 import { startStats } from "../stats/background";
@@ -13,6 +14,7 @@ const SERVICES: { name: string; start: () => void }[] = [
   { name: "reconcile", start: () => void reconcileForever(runtime()) },
   { name: "self-heal", start: () => void watchAndHeal(runtime()) },
   { name: "stats", start: () => startStats(runtime()) },
+  { name: "acme-renewal", start: () => startAcmeRenewal() },
 ];
 
 const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };

@@ -120,6 +120,7 @@ export const Environment = z
     status: z.enum(ENVIRONMENT_STATUSES),
     error: z.string().nullable(),
     url: z.string().nullable().describe("The load balancer's published address"),
+    httpsUrl: z.string().nullable().describe("The balancer's HTTPS address (null for environments created before HTTPS existed)"),
     createdAt: z.string(),
     topology: z.object({
       appServer: z.object({ type: z.enum(APP_SERVER_TYPES), count: z.number().int() }),

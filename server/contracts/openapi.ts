@@ -4,6 +4,7 @@ import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
 import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { operateOpenApiPaths, operateSchemas } from "./openapi-operate";
+import { httpsOpenApiPaths, httpsSchemas } from "./openapi-https";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
 import { environmentActionPaths, environmentActionSchemas } from "./openapi-environment-actions";
 
@@ -24,7 +25,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -73,6 +74,7 @@ export function openApiDocument(serverUrl: string) {
       ...limitsOpenApiPaths,
       ...environmentActionPaths,
       ...operateOpenApiPaths,
+      ...httpsOpenApiPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

@@ -6,7 +6,7 @@ import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime } from "../runtime/types";
 import type { StepDef, TaskContext } from "../tasks/runner";
 import { nodeKind } from "../node-kinds";
-import { createNodeContainer } from "../nodes/create";
+import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
 import { networkName } from "../nodes/names";
 import { waitFor } from "../wait";

@@ -2,7 +2,7 @@ import { config } from "../config";
 import { db } from "../db/client";
 import { log } from "../log";
 import { syncBalancer } from "../nodes/balancer";
-import { createNodeContainer } from "../nodes/create";
+import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
 import { acquire, runningOperation } from "../operations/lock";
 import { LABEL } from "../runtime/labels";

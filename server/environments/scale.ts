@@ -2,7 +2,7 @@ import type { Environment } from "../contracts/environment";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
 import { syncBalancer } from "../nodes/balancer";
-import { createNodeContainer } from "../nodes/create";
+import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
 import { acquire } from "../operations/lock";
 import { runtime } from "../runtime";

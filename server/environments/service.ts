@@ -62,12 +62,14 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
       throw conflict(`An environment named '${input.name}' already exists`, [{ path: "name", message: "This name is taken" }]);
     }
     const networks = await rt.listNetworks(); // also proves the engine answers before anything is recorded
-    const known = await db().environment.findMany({ select: { subnet: true, publishedPort: true } });
+    const known = await db().environment.findMany({ select: { subnet: true, publishedPort: true, httpsPort: true } });
     const used = [...networks.flatMap((n) => n.subnets), ...known.map((k) => k.subnet).filter((s): s is string => !!s)];
     const block = freeBlock(cfg.PHLEET_SUBNET_POOL, used);
     if (block === null) throw new AppError("no_capacity", `No free /24 left in PHLEET_SUBNET_POOL (${cfg.PHLEET_SUBNET_POOL})`, 503);
     const sub = subnetOf(cfg.PHLEET_SUBNET_POOL, block);
-    const port = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, new Set(known.map((k) => k.publishedPort).filter((p): p is number => !!p)));
+    const usedPorts = new Set(known.flatMap((k) => [k.publishedPort, k.httpsPort]).filter((p): p is number => !!p));
+    const port = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, usedPorts);
+    const httpsPort = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, new Set([...usedPorts, port]));
     try {
       return await db().environment.create({
         data: {
@@ -80,6 +82,7 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
           balancerType: input.loadBalancer.type,
           subnet: sub.cidr,
           publishedPort: port,
+          httpsPort,
           nodes: { create: planNodes(input, sub.prefix) },
         },
       });

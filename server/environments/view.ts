@@ -48,6 +48,7 @@ export function environmentView(
     status: env.status,
     error: env.error,
     url: env.publishedPort ? `http://${publishHost}:${env.publishedPort}` : null,
+    httpsUrl: env.httpsPort ? `https://${publishHost}:${env.httpsPort}` : null,
     createdAt: env.createdAt.toISOString(),
     topology: {
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },

@@ -165,9 +165,12 @@ http {
     access_log /dev/stdout phleet;
 
     include ${UPSTREAM_CONF_PATH};
+    # HTTPS (Domains & HTTPS, managed by Phleet); a pattern, so the balancer also starts without it.
+    include /etc/nginx/phleet-tls/server*.conf;
 
     server {
         listen 80 default_server;
+        include /etc/nginx/phleet-tls/http*.conf;
 
         location = /phleet-lb-health {
             access_log off;
@@ -176,6 +179,7 @@ http {
         }
 
         location / {
+            include /etc/nginx/phleet-tls/redirect*.conf;
             proxy_pass http://phleet_app;
             proxy_http_version 1.1;
             proxy_set_header Connection "";

@@ -8,6 +8,8 @@ const suffix = process.env.PHLEET_TEST_INSTANCE;
 export const INTEGRATION_INSTANCE = suffix ? `it${suffix}` : "it";
 export const E2E_INSTANCE = suffix ? `e2e${suffix}` : "e2e";
 export const CRASH_INSTANCE = suffix ? `itcrash${suffix}` : "itcrash";
+/** The HTTPS suite runs its own control plane (pointed at a local ACME server). */
+export const TLS_INSTANCE = suffix ? `ittls${suffix}` : "ittls";
 
 const FIXED: Record<string, number> = { it: 214, e2e: 215, bench: 218, itcrash: 219 };
 

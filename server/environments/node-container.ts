@@ -6,10 +6,11 @@ import { nodeKind, phpOf } from "../node-kinds";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
-import { desiredFiles } from "./desired-files";
-import { limitsForNode } from "./limits";
-import { containerName, networkName } from "./names";
-import { secretFilesFor } from "./session-auth";
+import { desiredFiles } from "../nodes/desired-files";
+import { limitsForNode } from "../nodes/limits";
+import { containerName, networkName } from "../nodes/names";
+import { secretFilesFor } from "../nodes/session-auth";
+import { appTlsFiles, balancerTlsFiles } from "../https/apply";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
 
@@ -54,11 +55,20 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     restartPolicy: kind.restartPolicy,
-    files: [...(await filesFor(env, node, all)), ...(await secretFilesFor(env, node, all))],
+    // Rendered and saved files, the session store's secrets, and HTTPS (the balancer's certificate and
+    // options, the app servers' scheme and cookie ini).
+    files: [
+      ...(await filesFor(env, node, all)),
+      ...(await secretFilesFor(env, node, all)),
+      ...(node.role === "balancer" ? await balancerTlsFiles(env) : node.role === "app" ? await appTlsFiles(env, node.type) : []),
+    ],
     resources: await limitsForNode(env.id, node.role, node.type),
     publish:
       node.role === "balancer" && env.publishedPort
-        ? [{ containerPort: kind.port, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]
+        ? [
+            { containerPort: kind.port, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort },
+            ...(env.httpsPort ? [{ containerPort: 443, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.httpsPort }] : []),
+          ]
         : undefined,
   });
   await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });
