@@ -15,6 +15,10 @@ const Env = z.object({
     .regex(/^\d+\.\d+\.0\.0\/16$/, "PHLEET_SUBNET_POOL must be an a.b.0.0/16 block")
     .default("10.213.0.0/16"),
   PHLEET_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(90_000),
+  // Deployments (issue 11): the uploaded archive, and what it may unpack to (zip bombs).
+  PHLEET_DEPLOY_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+  PHLEET_DEPLOY_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
+  PHLEET_DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
 });
 
 export type PhleetConfig = z.infer<typeof Env>;

@@ -8,6 +8,7 @@ import type { ContainerRuntime, EngineEvent } from "../runtime/types";
 import { isTaskRunning } from "../tasks/runner";
 import { syncBalancer } from "./balancer";
 import { waitHealthy } from "./nodes";
+import { applyAppLayerState } from "../deployments/apply-state";
 import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
 
 /**
@@ -40,6 +41,7 @@ export async function healNode(rt: ContainerRuntime, nodeId: string, reason: str
       await rejoinMemcachedNode(rt, node.id);
       return true;
     }
+    await applyAppLayerState(rt, node.environmentId, { role: node.role, containerId: live.id });
     await rt.startContainer(live.id);
     await waitHealthy(rt, live.id, 60_000);
     if (node.role === "app") await syncBalancer(rt, node.environmentId).catch(() => undefined);

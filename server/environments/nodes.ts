@@ -8,6 +8,7 @@ import { imageTag } from "../images/build";
 import { containerName, IMAGE_OF_TYPE, networkName } from "./topology";
 import type { EnvRow, NodeRow } from "./view";
 import type { SessionStoreType } from "../contracts/environment";
+import { applyAppLayerState } from "../deployments/apply-state";
 
 /** Creating, starting and waiting for one node's container; shared by provisioning, scaling and repair. */
 
@@ -51,6 +52,8 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
         : undefined,
   });
   await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });
+  // The app layer's current release and variables, before the node starts (so before it can join the balancer).
+  await applyAppLayerState(rt, env.id, { role: node.role, containerId: state.id });
   return state;
 }
 
