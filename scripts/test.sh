@@ -19,6 +19,7 @@ phase "Unit tests"; node_modules/.bin/vitest run --project unit; done_phase
 
 phase "Docker engine and node images"
 bash scripts/engine.sh
+bash scripts/host-tools.sh --test
 node_modules/.bin/tsx scripts/build-images.ts
 done_phase
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, NODE_ACTIONS, ScaleEnvironmentInput } from "./environment";
 import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
+import { DEPLOYMENT_SCHEMAS, deploymentPaths } from "./openapi-deployments";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
 
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
@@ -21,7 +22,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...DEPLOYMENT_SCHEMAS]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -67,6 +68,7 @@ export function openApiDocument(serverUrl: string) {
       ),
       ...configFilePaths,
       ...statsOpenApiPaths,
+      ...deploymentPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },
