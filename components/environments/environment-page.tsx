@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog } from "lucide-react";
+import { Activity, ArrowUpRight, ChevronLeft, CircleCheck, FileCog, Rocket } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
@@ -123,6 +123,12 @@ function Header({ env }: { env: Environment }) {
           ) : null}
           {env.status === "running" ? (
             <>
+              <Button asChild variant="secondary">
+                <Link href={`/environments/${env.id}/deployments`}>
+                  <Rocket aria-hidden />
+                  Deployments
+                </Link>
+              </Button>
               <Button asChild variant="secondary">
                 <Link href={`/environments/${env.id}/config`}>
                   <FileCog aria-hidden />
