@@ -8,6 +8,7 @@ import { config } from "../config";
 import type { Deployment, DeploymentList, DeploymentSource, GitDeployInput } from "../contracts/deployments";
 import { db } from "../db/client";
 import { AppError, conflict, notFound } from "../errors";
+import { assertNoBusyTask } from "../environments/scale";
 import { taskView } from "../environments/view";
 import { imagesDir } from "../images/build";
 import { log } from "../log";
@@ -39,6 +40,8 @@ async function runningEnv(envId: string) {
   const env = await db().environment.findUnique({ where: { id: envId } });
   if (!env) throw notFound("Environment", envId);
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; deploy when it is running`);
+  // A scale or restart in flight would add or replace nodes the rollout does not know about.
+  await assertNoBusyTask(envId);
   return env;
 }
 

@@ -2,6 +2,7 @@ import { acquire } from "../config-files/lock";
 import type { VariableList, VariablesInput } from "../contracts/deployments";
 import { db } from "../db/client";
 import { conflict, notFound, unprocessable } from "../errors";
+import { assertNoBusyTask } from "../environments/scale";
 import { runtime } from "../runtime";
 import type { ContainerRuntime } from "../runtime/types";
 import { APP_ENV_FILE, renderAppEnv } from "./layout";
@@ -24,6 +25,7 @@ export async function putVariables(envId: string, input: VariablesInput, rt: Con
   const env = await db().environment.findUnique({ where: { id: envId } });
   if (!env) throw notFound("Environment", envId);
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; change variables when it is running`);
+  await assertNoBusyTask(envId);
   const release = acquire(envId, "a change of variables");
   try {
     const existing = new Map((await db().appVariable.findMany({ where: { environmentId: envId } })).map((r) => [r.name, r]));
