@@ -38,7 +38,7 @@ test("upload an archive in the dashboard, watch the progress, open the new relea
       await page.getByRole("link", { name: "Deployments" }).click();
       await expect(page.getByRole("heading", { name: "Deployments" })).toBeVisible();
       const releases = page.getByTestId("releases");
-      await expect(releases).toContainText("Demo app");
+      await expect(releases).toContainText("Phleet demo app");
       await expect(releases).toContainText("current");
       await shoot(page, "deployments-empty");
     });
@@ -69,7 +69,7 @@ test("upload an archive in the dashboard, watch the progress, open the new relea
 
     await test.step("roll back to the demo app in one click", async () => {
       await page.getByRole("button", { name: "Roll back to Phleet demo app" }).click();
-      const demoRow = page.getByTestId("releases").locator("tr", { hasText: "Demo app" });
+      const demoRow = page.getByTestId("releases").locator("tr", { hasText: "Phleet demo app" });
       await expect(demoRow).toContainText("current", { timeout: 120_000 });
       await expect(page.getByTestId("releases").locator("tr", { hasText: "release two" })).toContainText("rolled back");
       const tab = await context.newPage();
