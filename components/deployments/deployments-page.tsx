@@ -25,7 +25,7 @@ export function DeploymentsPage({ id }: { id: string }) {
   const env = useQuery(environmentQuery(id));
   const list = useQuery(deploymentsQuery(id));
   return (
-    <div className="flex flex-col gap-6">
+    <div className="flex min-w-0 flex-col gap-6">
       <Link href={`/environments/${id}`} className="inline-flex w-fit items-center gap-1 text-sm text-muted hover:text-fg">
         <ChevronLeft aria-hidden className="size-4" />
         {env.data?.name ?? "Environment"}
@@ -168,8 +168,8 @@ function GitCard({ id }: { id: string }) {
         <Field id="git-url" label="Repository URL">
           <Input id="git-url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/acme/shop.git" />
         </Field>
-        <div className="grid gap-4 sm:grid-cols-3">
-          <Field id="git-ref" label="Branch, tag or commit">
+        <div className="grid gap-4 sm:grid-cols-3 sm:items-end">
+          <Field id="git-ref" label="Ref (branch, tag, commit)">
             <Input id="git-ref" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="main" />
           </Field>
           <Field id="git-path" label="Sub-folder">
@@ -199,7 +199,7 @@ function LiveProgress({ items }: { items: Deployment[] }) {
   if (!latest?.task) return null;
   const t = latest.task;
   return (
-    <Card aria-live="polite" data-testid="deployment-progress">
+    <Card aria-live="polite" data-testid="deployment-progress" className="min-w-0">
       <CardHeader>
         <CardTitle>
           {t.kind === "deployment.activate" ? "Rollback" : "Deployment"} {latest.id.slice(0, 8)}: {t.status}
@@ -213,7 +213,7 @@ function LiveProgress({ items }: { items: Deployment[] }) {
                 <Badge tone={s.status === "succeeded" ? "success" : s.status === "failed" ? "danger" : s.status === "running" ? "info" : "neutral"}>{s.status}</Badge>
                 {s.title}
               </span>
-              {s.message ? <pre className="ml-2 whitespace-pre-wrap break-all text-xs text-muted">{s.message}</pre> : null}
+              {s.message ? <pre className="ml-2 max-w-full whitespace-pre-wrap break-all text-xs text-muted">{s.message}</pre> : null}
             </li>
           ))}
         </ol>
@@ -241,7 +241,7 @@ function History({ id, items }: { id: string; items: Deployment[] }) {
   }
   const running = items.some((d) => d.status === "running" || d.status === "pending" || d.task?.status === "running");
   return (
-    <Card>
+    <Card className="min-w-0 max-w-full">
       <CardHeader>
         <CardTitle>Releases</CardTitle>
       </CardHeader>
@@ -257,8 +257,8 @@ function History({ id, items }: { id: string; items: Deployment[] }) {
               <th className="py-2 pr-3 font-medium">Status</th>
               <th className="py-2 pr-3 font-medium">Release</th>
               <th className="py-2 pr-3 font-medium">Who, when</th>
-              <th className="py-2 pr-3 font-medium">Size</th>
-              <th className="py-2 pr-3 font-medium">SHA-256</th>
+              <th className="hidden py-2 pr-3 font-medium sm:table-cell">Size</th>
+              <th className="hidden py-2 pr-3 font-medium md:table-cell">SHA-256</th>
               <th className="py-2 font-medium">
                 <span className="sr-only">Actions</span>
               </th>
@@ -286,12 +286,17 @@ function History({ id, items }: { id: string; items: Deployment[] }) {
                   <div className="text-xs text-muted">
                     <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleString()}</time>
                   </div>
+                  <div className="text-xs text-muted sm:hidden">
+                    {size(d.sizeBytes)} · {d.sha256.slice(0, 12)}
+                  </div>
                 </td>
-                <td className="py-2 pr-3 whitespace-nowrap">
+                <td className="hidden py-2 pr-3 whitespace-nowrap sm:table-cell">
                   {size(d.sizeBytes)}
-                  <div className="text-xs text-muted">{d.fileCount} files</div>
+                  <div className="text-xs text-muted">
+                    {d.fileCount} file{d.fileCount === 1 ? "" : "s"}
+                  </div>
                 </td>
-                <td className="py-2 pr-3 font-mono text-xs" title={d.sha256}>
+                <td className="hidden py-2 pr-3 font-mono text-xs md:table-cell" title={d.sha256}>
                   {d.sha256.slice(0, 12)}
                 </td>
                 <td className="py-2 text-right">
