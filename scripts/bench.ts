@@ -12,6 +12,7 @@ import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
 import { benchHa, printHa } from "./bench-ha";
+import { benchDeploy, printDeploy } from "./bench-deploy";
 import { benchStats } from "./bench-stats";
 
 const root = path.resolve(__dirname, "..");
@@ -103,6 +104,7 @@ async function main() {
   const app = await startApp({ PHLEET_INSTANCE: INSTANCE, PHLEET_API_TOKEN: `bench_${Date.now()}_token`, PHLEET_SUBNET_POOL: "10.218.0.0/16" });
   let creation: Record<string, number[]> = {};
   let ha: Awaited<ReturnType<typeof benchHa>> | undefined;
+  let deploy: Awaited<ReturnType<typeof benchDeploy>> | undefined;
   const token = app.env.PHLEET_API_TOKEN!;
   const api = async (method: string, p: string, body?: unknown) => {
     const r = await fetch(`${app.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -112,6 +114,7 @@ async function main() {
   try {
     creation = await creationTimes(app.url, token);
     ha = await benchHa(api);
+    deploy = await benchDeploy(app.url, token, api);
   } finally {
     await app.stop();
     await sweepInstance(INSTANCE);
@@ -130,6 +133,7 @@ async function main() {
   console.log(`ratio nginx-php/apache-php: creation ${(cb / ca).toFixed(2)}, image builds ${(bb / ba).toFixed(2)}`);
   for (const [n, ms] of Object.entries(builds)) console.log(`  image ${n}: ${fmt(ms)}`);
   if (ha) printHa(ha);
+  if (deploy) printDeploy(deploy);
   await benchStats(); // prints its own table: control-plane CPU and memory with statistics on vs off
 }
 

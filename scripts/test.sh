@@ -24,6 +24,7 @@ if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null
   echo "    installing Debian's pebble (local ACME server for the HTTPS tests)"
   apt-get install -y -q pebble >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q pebble >/dev/null; }
 fi
+bash scripts/host-tools.sh --test
 node_modules/.bin/tsx scripts/build-images.ts
 done_phase
 

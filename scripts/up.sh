@@ -20,6 +20,7 @@ fi
 
 step "Docker engine"
 bash scripts/engine.sh
+bash scripts/host-tools.sh
 
 step "Node images"
 node_modules/.bin/tsx scripts/build-images.ts

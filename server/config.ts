@@ -20,6 +20,10 @@ const Env = z.object({
   PHLEET_ACME_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
   PHLEET_ACME_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
   PHLEET_ACME_RETRY_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+  // Deployments (issue 11): the uploaded archive, and what it may unpack to (zip bombs).
+  PHLEET_DEPLOY_MAX_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+  PHLEET_DEPLOY_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
+  PHLEET_DEPLOY_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024),
 });
 
 export type PhleetConfig = z.infer<typeof Env>;

@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, FileCog, History, LayoutGrid, ScrollText, type LucideIcon } from "lucide-react";
+import { Activity, FileCog, History, LayoutGrid, Rocket, ScrollText, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -11,6 +11,7 @@ import { cn } from "@/components/ui/cn";
  */
 export const ENVIRONMENT_TABS: { segment: string; label: string; icon: LucideIcon }[] = [
   { segment: "", label: "Overview", icon: LayoutGrid },
+  { segment: "deployments", label: "Deployments", icon: Rocket },
   { segment: "config", label: "Config", icon: FileCog },
   { segment: "stats", label: "Statistics", icon: Activity },
   { segment: "logs", label: "Logs", icon: ScrollText },

@@ -5,6 +5,7 @@ import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
 import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { operateOpenApiPaths, operateSchemas } from "./openapi-operate";
 import { httpsOpenApiPaths, httpsSchemas } from "./openapi-https";
+import { DEPLOYMENT_SCHEMAS, deploymentPaths } from "./openapi-deployments";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
 import { environmentActionPaths, environmentActionSchemas } from "./openapi-environment-actions";
 
@@ -25,7 +26,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -75,6 +76,7 @@ export function openApiDocument(serverUrl: string) {
       ...environmentActionPaths,
       ...operateOpenApiPaths,
       ...httpsOpenApiPaths,
+      ...deploymentPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

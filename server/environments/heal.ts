@@ -8,6 +8,7 @@ import { waitAndRun } from "../operations/lock";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, EngineEvent } from "../runtime/types";
 import { sleep } from "../wait";
+import { applyAppLayerState } from "../deployments/apply-state";
 import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
 
 /**
@@ -48,6 +49,8 @@ export async function healNodeLocked(rt: ContainerRuntime, nodeId: string, reaso
     await rejoinMemcachedNode(rt, node.id);
     return true;
   }
+  // A deployment may have happened while it was down: it gets the current release and variables first.
+  await applyAppLayerState(rt, node.environmentId, { role: node.role, containerId: live.id });
   await rt.startContainer(live.id);
   await waitHealthy(rt, live.id, 60_000);
   if (node.role === "app") await syncBalancer(rt, node.environmentId).catch(() => undefined);

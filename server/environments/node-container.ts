@@ -10,6 +10,7 @@ import { desiredFiles } from "../nodes/desired-files";
 import { limitsForNode } from "../nodes/limits";
 import { containerName, networkName } from "../nodes/names";
 import { secretFilesFor } from "../nodes/session-auth";
+import { applyAppLayerState } from "../deployments/apply-state";
 import { appTlsFiles, balancerTlsFiles } from "../https/apply";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
@@ -72,5 +73,7 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
         : undefined,
   });
   await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });
+  // The app layer's current release and variables, before the node starts (so before it can join the balancer).
+  await applyAppLayerState(rt, env.id, { role: node.role, containerId: state.id });
   return state;
 }

@@ -176,6 +176,8 @@ export interface ContainerRuntime {
   /** Starts a process with its streams kept open (a TTY shell, a follower of a file). */
   openExec(id: string, cmd: string[], options: ExecSessionOptions): Promise<ExecSession>;
   writeFiles(id: string, files: FileSpec[]): Promise<void>;
+  /** Unpacks a tar archive into the folder `dir` of the container (which must exist); works on a stopped container too. */
+  putArchive(id: string, dir: string, tar: Buffer | NodeJS.ReadableStream): Promise<void>;
   /** The file's content, or null when it does not exist. */
   readFile(id: string, path: string): Promise<string | null>;
 

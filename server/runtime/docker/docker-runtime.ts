@@ -279,6 +279,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async putArchive(id: string, dir: string, tar: Buffer | NodeJS.ReadableStream): Promise<void> {
+    try {
+      await this.docker.getContainer(id).putArchive(tar, { path: dir });
+    } catch (err) {
+      throw toRuntimeError(err, `copy an archive into ${dir} of ${id.slice(0, 12)}`);
+    }
+  }
+
   async readFile(id: string, path: string): Promise<string | null> {
     try {
       const stream = await this.docker.getContainer(id).getArchive({ path });

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { extract } from "tar-stream";
 import { RuntimeError } from "../errors";
 import { LABEL } from "../labels";
 import type {
@@ -173,6 +174,27 @@ export class MemoryRuntime implements ContainerRuntime {
   async writeFiles(id: string, files: FileSpec[]): Promise<void> {
     const c = this.get(id);
     for (const f of files) c.files.set(f.path, f.content);
+  }
+
+  /** Unpacks the tar's regular files into the container's file map under `dir` (links and folders are not kept). */
+  async putArchive(id: string, dir: string, tar: Buffer | NodeJS.ReadableStream): Promise<void> {
+    const c = this.get(id);
+    const ex = extract();
+    ex.on("entry", (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (d: unknown) => chunks.push(d as Buffer));
+      stream.on("end", () => {
+        if (header.type === "file") c.files.set(`${dir.replace(/\/$/, "")}/${header.name}`, Buffer.concat(chunks).toString("utf8"));
+        next();
+      });
+      stream.resume();
+    });
+    await new Promise<void>((resolve, reject) => {
+      ex.on("finish", resolve);
+      ex.on("error", reject);
+      if (Buffer.isBuffer(tar)) ex.end(tar);
+      else tar.pipe(ex);
+    });
   }
 
   async readFile(id: string, path: string): Promise<string | null> {

@@ -1,0 +1,3 @@
+export { activatePost as POST } from "@/server/deployments/routes";
+
+export const dynamic = "force-dynamic";

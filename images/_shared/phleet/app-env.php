@@ -1,0 +1,3 @@
+<?php
+// The app layer's variables; replaced by Phleet on every change (followed by a graceful reload).
+return [];
