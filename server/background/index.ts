@@ -1,3 +1,4 @@
+import { backupScheduleForever } from "../databases/backups";
 import { watchAndHeal } from "../environments/heal";
 import { reconcileForever } from "../environments/reconcile";
 import { log } from "../log";
@@ -13,6 +14,7 @@ const SERVICES: { name: string; start: () => void }[] = [
   { name: "reconcile", start: () => void reconcileForever(runtime()) },
   { name: "self-heal", start: () => void watchAndHeal(runtime()) },
   { name: "stats", start: () => startStats(runtime()) },
+  { name: "database-backups", start: () => void backupScheduleForever(runtime()) },
 ];
 
 const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };

@@ -6,6 +6,7 @@ import { nodeKind, phpOf } from "../node-kinds";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
+import { databaseEnvFor, databaseNodeSetup } from "./database-env";
 import { desiredFiles } from "./desired-files";
 import { containerName, networkName } from "./names";
 
@@ -45,6 +46,9 @@ export async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Prom
 export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<ContainerState> {
   const cfg = config();
   const kind = nodeKind(node.type);
+  // A database node mounts its data volume and gets its credentials file; app servers get DB_* (issue 12).
+  const database = node.role === "database" ? await databaseNodeSetup(env.id, node.type) : null;
+  const appEnv = node.role === "app" ? await databaseEnvFor(env.id) : [];
   const state = await rt.createContainer({
     name: containerName(cfg.PHLEET_INSTANCE, node.hostname),
     hostname: node.hostname,
@@ -52,7 +56,9 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     restartPolicy: kind.restartPolicy,
-    files: await filesFor(env, node, all),
+    files: [...(await filesFor(env, node, all)), ...(database?.files ?? [])],
+    volumes: database?.volumes,
+    env: appEnv.length ? appEnv : undefined,
     publish:
       node.role === "balancer" && env.publishedPort
         ? [{ containerPort: kind.port, hostIp: cfg.PHLEET_PUBLISH_HOST, hostPort: env.publishedPort }]

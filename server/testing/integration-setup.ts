@@ -13,6 +13,8 @@ declare module "vitest" {
     phleetUrl: string;
     phleetToken: string;
     phleetInstance: string;
+    /** The control plane's data folder (its SQLite file, kept database dumps). */
+    phleetDataDir: string;
   }
 }
 
@@ -23,12 +25,15 @@ let app: TestApp | undefined;
 
 export async function setup(project: TestProject) {
   const swept = await sweepInstance(TEST_INSTANCE);
-  if (swept.containers || swept.networks) console.log(`[${TEST_INSTANCE}] removed ${swept.containers} containers, ${swept.networks} networks left by an earlier run`);
+  if (swept.containers || swept.networks || swept.volumes) {
+    console.log(`[${TEST_INSTANCE}] removed ${swept.containers} containers, ${swept.networks} networks, ${swept.volumes} volumes left by an earlier run`);
+  }
   const token = `it_${crypto.randomBytes(16).toString("hex")}`;
   app = await startApp({ PHLEET_INSTANCE: TEST_INSTANCE, PHLEET_API_TOKEN: token, PHLEET_ADMIN_PASSWORD: "integration-pass", PHLEET_SUBNET_POOL: SUBNET_POOL });
   project.provide("phleetUrl", app.url);
   project.provide("phleetToken", token);
   project.provide("phleetInstance", TEST_INSTANCE);
+  project.provide("phleetDataDir", app.dataDir);
 }
 
 export async function teardown() {
