@@ -14,6 +14,9 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
+  // With a database, the dialog asks whether its data volume (and its dumps) should stay.
+  const [keepData, setKeepData] = useState(false);
+  const target = env.database ? { id: env.id, keepData } : env.id;
   const del = useDeleteEnvironment();
   const matches = typed === env.name;
 
@@ -24,6 +27,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         setOpen(o);
         if (!o) {
           setTyped("");
+          setKeepData(false);
           del.reset();
         }
       }}
@@ -47,7 +51,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
               disabled={!matches}
               pending={del.isPending}
               onClick={() =>
-                del.mutate(env.id, {
+                del.mutate(target, {
                   onSuccess: () => {
                     setOpen(false);
                     router.push("/");
@@ -64,7 +68,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (matches && !del.isPending) del.mutate(env.id, { onSuccess: () => router.push("/") });
+            if (matches && !del.isPending) del.mutate(target, { onSuccess: () => router.push("/") });
           }}
           className="flex flex-col gap-1.5"
         >
@@ -72,6 +76,21 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
             Type <strong className="font-mono font-semibold">{env.name}</strong> to confirm
           </label>
           <Input id="confirm-name" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          {env.database ? (
+            <label className="mt-2 flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="mt-0.5 size-4 accent-primary"
+                checked={keepData}
+                onChange={(e) => setKeepData(e.target.checked)}
+                data-testid="keep-data"
+              />
+              <span>
+                Keep the database&apos;s data volume and backups
+                <span className="block text-xs text-muted">Unchecked, the database&apos;s data is deleted with the environment.</span>
+              </span>
+            </label>
+          ) : null}
           {del.isError ? (
             <p role="alert" className="text-sm text-danger">
               {del.error.message}

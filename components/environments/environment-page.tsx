@@ -19,6 +19,7 @@ import { EnvironmentStatusBadge } from "./status-badge";
 import { TaskProgress } from "./task-progress";
 import { TopologyLayers } from "./topology-layers";
 import { StatsPanel } from "@/components/stats/stats-panel";
+import { DatabasePanel } from "@/components/databases/database-panel";
 
 
 export function EnvironmentPage({ id }: { id: string }) {
@@ -74,6 +75,7 @@ export function EnvironmentPage({ id }: { id: string }) {
           </div>
         </details>
       ) : null}
+      {env.status === "running" && env.database ? <DatabasePanel env={env} /> : null}
       {env.status === "running" ? <StatsPanel environmentId={env.id} /> : null}
     </div>
   );
@@ -191,6 +193,9 @@ function Topology({ env }: { env: Environment }) {
             detail: `${of("session").length} × ${typeLabel(env.topology.sessionStore.type)}`,
             items: of("session").map(card),
           },
+          ...(env.topology.database
+            ? [{ key: "database", title: ROLE_LABEL.database, detail: typeLabel(env.topology.database.type), items: of("database").map(card) }]
+            : []),
         ]}
       />
     </section>

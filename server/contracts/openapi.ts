@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CreateEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, NODE_ACTIONS, ScaleEnvironmentInput } from "./environment";
 import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
+import { databaseOpenApiPaths, databaseSchemas } from "./openapi-database";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
 
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with. */
@@ -21,7 +22,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...databaseSchemas]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -46,7 +47,11 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/environments/{id}": {
         parameters: [idParam("id")],
         get: { summary: "One environment with its nodes and latest task", responses: { "200": envJson("The environment"), ...errorResponses(401, 404, 503) } },
-        delete: { summary: "Delete an environment and everything it runs", responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 503) } },
+        delete: {
+          summary: "Delete an environment and everything it runs; `?keepData=true` keeps its database volume (and its dumps)",
+          parameters: [{ name: "keepData", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+          responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 422, 503) },
+        },
         patch: {
           summary: "Scale the app server layer (new servers join once healthy; leaving ones are drained first)",
           requestBody: { required: true, content: { "application/json": { schema: ref("ScaleEnvironmentInput") } } },
@@ -67,6 +72,7 @@ export function openApiDocument(serverUrl: string) {
       ),
       ...configFilePaths,
       ...statsOpenApiPaths,
+      ...databaseOpenApiPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },
