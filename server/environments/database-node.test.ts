@@ -12,6 +12,8 @@ import { dailyBackupDue } from "../databases/backups";
 import { databaseCredentials } from "../databases/credentials";
 import { queryRate } from "../databases/stats";
 import { parsePhpModules } from "../nodes/php-modules";
+import { healNode } from "./heal";
+import { reconcile } from "./reconcile";
 
 /**
  * The database node above the runtime: generated credentials, the data volume, DB_* on the app servers, the
@@ -104,6 +106,24 @@ describe("an environment with a database node (in-memory runtime)", () => {
     // No task step message of the creation carries the password.
     const steps = await db().taskStep.findMany({ where: { task: { environmentId: env.id } } });
     for (const s of steps) expect(s.message ?? "").not.toContain(creds.password);
+  });
+
+  test("a killed database node is started again (same container, same volume); one rebuilt by reconciliation mounts the same volume", async () => {
+    const env = await withDatabase("mariadb");
+    const node = env.nodes.find((x) => x.role === "database")!;
+    const first = rt.container(node.containerName);
+    rt.crash(first.id);
+    expect(await healNode(rt, node.id, "test kill")).toBe(true);
+    expect(rt.container(node.containerName).id).toBe(first.id);
+    expect(rt.container(node.containerName).running).toBe(true);
+
+    await rt.removeContainer(first.id);
+    const report = await reconcile(rt);
+    expect(report.recreated).toContain(node.hostname);
+    const rebuilt = rt.container(node.containerName);
+    expect(rebuilt.id).not.toBe(first.id);
+    expect(rebuilt.spec.volumes).toEqual(first.spec.volumes);
+    expect(rebuilt.files.get(DATABASE_ENV_PATH)).toBe(first.files.get(DATABASE_ENV_PATH));
   });
 
   test("DELETE ?keepData=true keeps the volume; a plain DELETE removes it", async () => {
