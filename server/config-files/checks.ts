@@ -107,13 +107,14 @@ if [ "$rc" -ne 0 ] || [ -n "$bad" ]; then printf '%s\n' "\${bad:-$out}" >&2; exi
 `;
 
 // PostgreSQL reads pg_hba.conf only at start and has no offline checker: a scratch server on a private
-// socket and a throw-away data directory starts with the staged file, or says why it cannot.
+// socket, on a copy of the image's empty cluster, starts with the staged file, or says why it cannot.
 const PG_HBA_CHECK = `
 set -u
 d=$(setpriv --reuid=postgres --regid=postgres --init-groups -- mktemp -d)
 as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
-as_pg initdb -D "$d/data" -U postgres -A trust >/dev/null 2>&1 || { echo "initdb of the scratch server failed" >&2; rm -rf "$d"; exit 1; }
-as_pg postgres -D "$d/data" -c hba_file="$1" -c listen_addresses= -c unix_socket_directories="$d" -c logging_collector=off >"$d/log" 2>&1 &
+as_pg cp -a /var/lib/postgresql/hba-check-template "$d/data" || { echo "the scratch cluster could not be copied" >&2; rm -rf "$d"; exit 1; }
+# not through as_pg: a backgrounded function is a subshell, and the signal below must reach postgres itself
+setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$d/data" -c hba_file="$1" -c listen_addresses= -c unix_socket_directories="$d" -c logging_collector=off >"$d/log" 2>&1 &
 pid=$!
 ok=1
 for _ in $(seq 1 60); do
@@ -121,7 +122,7 @@ for _ in $(seq 1 60); do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.25
 done
-kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 [ "$ok" -eq 0 ] || grep -E 'LOG|FATAL|DETAIL|CONTEXT' "$d/log" | grep -v 'database system' >&2
 rm -rf "$d"
 exit "$ok"

@@ -35,7 +35,7 @@ const dbNodeOf = (env: Environment) => env.nodes.find((n) => n.role === "databas
 async function saveAndRestart(env: Environment, path: string, content: string) {
   const node = files(client, `/api/v1/environments/${env.id}/nodes/${dbNodeOf(env).id}`);
   const saved = await node.save(path, { content, apply: "restart", healthTimeoutMs: 120_000 });
-  expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+  expect(saved.status, JSON.stringify(saved.json)).toBe(202); // accepted: the restart is a task
   const task = await waitTask(client, env.id, saved.json.task!.id);
   expect(task.status, JSON.stringify(task)).toBe("succeeded");
 }
