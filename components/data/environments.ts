@@ -47,7 +47,10 @@ export function useCreateEnvironment() {
 export function useDeleteEnvironment() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiFetch<Environment>(`/api/v1/environments/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    mutationFn: (id: string | { id: string; keepData: boolean }) =>
+      typeof id === "string"
+        ? apiFetch<Environment>(`/api/v1/environments/${encodeURIComponent(id)}`, { method: "DELETE" })
+        : apiFetch<Environment>(`/api/v1/environments/${encodeURIComponent(id.id)}${id.keepData ? "?keepData=true" : ""}`, { method: "DELETE" }),
     onSuccess: (env) => {
       qc.setQueryData<Environment[]>(environmentKeys.list(), (items) => items?.map((e) => (e.id === env.id ? env : e)));
       void qc.invalidateQueries({ queryKey: environmentKeys.list() });

@@ -21,6 +21,9 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
     flash(`${env.name} is being deleted: its ${env.nodes.length} containers and its network are removed in the background.`);
     router.push("/");
   };
+  // With a database, the dialog asks whether its data volume (and its dumps) should stay.
+  const [keepData, setKeepData] = useState(false);
+  const target = env.database ? { id: env.id, keepData } : env.id;
   const del = useDeleteEnvironment();
   const matches = typed === env.name;
 
@@ -31,6 +34,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         setOpen(o);
         if (!o) {
           setTyped("");
+          setKeepData(false);
           del.reset();
         }
       }}
@@ -55,7 +59,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
               disabled={!matches}
               pending={del.isPending}
               onClick={() =>
-                del.mutate(env.id, {
+                del.mutate(target, {
                   onSuccess: done,
                 })
               }
@@ -69,7 +73,7 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (matches && !del.isPending) del.mutate(env.id, { onSuccess: done });
+            if (matches && !del.isPending) del.mutate(target, { onSuccess: done });
           }}
           className="flex flex-col gap-1.5"
         >
@@ -77,6 +81,21 @@ export function DeleteEnvironmentDialog({ env }: { env: Environment }) {
             Type <strong className="font-mono font-semibold">{env.name}</strong> to confirm
           </label>
           <Input ref={field} id="confirm-name" autoComplete="off" autoCapitalize="none" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          {env.database ? (
+            <label className="mt-2 flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="mt-0.5 size-4 accent-primary"
+                checked={keepData}
+                onChange={(e) => setKeepData(e.target.checked)}
+                data-testid="keep-data"
+              />
+              <span>
+                Keep the database&apos;s data volume and backups
+                <span className="block text-xs text-muted">Unchecked, the database&apos;s data is deleted with the environment.</span>
+              </span>
+            </label>
+          ) : null}
           {del.isError ? (
             <p role="alert" className="text-sm text-danger">
               {del.error.message}

@@ -24,6 +24,7 @@ import { LayerLimitsControl } from "./layer-limits";
 import type { LimitLayer } from "@/server/contracts/limits";
 import { StatsPanel } from "@/components/stats/stats-panel";
 import { HttpsPanel } from "@/components/https/https-panel";
+import { DatabasePanel } from "@/components/databases/database-panel";
 
 
 export function EnvironmentPage({ id }: { id: string }) {
@@ -86,6 +87,7 @@ export function EnvironmentPage({ id }: { id: string }) {
         </details>
       ) : null}
       {env.status === "running" ? <HttpsPanel envId={env.id} /> : null}
+      {env.status === "running" && env.database ? <DatabasePanel env={env} /> : null}
       {env.status === "running" ? <StatsPanel environmentId={env.id} /> : null}
     </div>
   );
@@ -210,6 +212,9 @@ function Topology({ env }: { env: Environment }) {
             items: of("session").map(card),
             actions: limits("session", ROLE_LABEL.session),
           },
+          ...(env.topology.database
+            ? [{ key: "database", title: ROLE_LABEL.database, detail: typeLabel(env.topology.database.type), items: of("database").map(card) }]
+            : []),
         ]}
       />
     </section>

@@ -9,16 +9,18 @@ export const TYPE_LABEL: Record<string, string> = {
   memcached: "Memcached",
   redis: "Redis",
   nginx: "NGINX",
+  mariadb: "MariaDB 10.11",
+  postgresql: "PostgreSQL 15",
 };
 export const typeLabel = (type: string) => TYPE_LABEL[type] ?? type;
 
-export const ROLE_LABEL: Record<NodeRole, string> = { balancer: "Load balancer", app: "App server", session: "Session store" };
+export const ROLE_LABEL: Record<NodeRole, string> = { balancer: "Load balancer", app: "App server", session: "Session store", database: "Database" };
 
 /** "2 × Apache PHP 8.2 · Memcached · NGINX" */
 export function stackSummary(topology: Environment["topology"]): string {
   const app = `${topology.appServer.count} × ${typeLabel(topology.appServer.type)}`;
   const store = topology.sessionStore.count > 1 ? `${topology.sessionStore.count} × ${typeLabel(topology.sessionStore.type)}` : typeLabel(topology.sessionStore.type);
-  return [app, store, typeLabel(topology.loadBalancer.type)].join(" · ");
+  return [app, store, ...(topology.database ? [typeLabel(topology.database.type)] : []), typeLabel(topology.loadBalancer.type)].join(" · ");
 }
 
 export const ENV_STATUS: Record<Environment["status"], { label: string; tone: BadgeTone }> = {

@@ -8,6 +8,8 @@ import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import type { Environment, EnvironmentNode } from "@/server/contracts/environment";
 import { absoluteTime, ROLE_LABEL, relativeTime, typeLabel } from "./labels";
 import { SessionLines } from "./session-lines";
+import { ConnectionDetails } from "@/components/databases/connection-details";
+import { PhpModules } from "@/components/databases/php-modules";
 import { NodeStatusBadge } from "./status-badge";
 
 const portText = (p: EnvironmentNode["ports"][number]) =>
@@ -83,7 +85,10 @@ export function NodeInfoDialog({ node, env }: { node: EnvironmentNode; env: Envi
             <SessionLines session={env.session} title="php.ini lines for this session store" />
           ) : node.role === "app" ? (
             <SessionLines session={env.session} title="Session settings this app server uses" />
+          ) : node.role === "database" && env.database ? (
+            <ConnectionDetails db={env.database} />
           ) : null}
+          {node.role === "app" && node.status === "running" ? <PhpModules envId={env.id} nodeId={node.id} /> : null}
         </div>
       </DialogContent>
     </Dialog>

@@ -1,3 +1,4 @@
+import { backupScheduleForever } from "../databases/backups";
 import { watchAndHeal } from "../environments/heal";
 import { reconcileForever } from "../environments/reconcile";
 import { startAcmeRenewal } from "../https/renewal";
@@ -15,6 +16,7 @@ const SERVICES: { name: string; start: () => void }[] = [
   { name: "self-heal", start: () => void watchAndHeal(runtime()) },
   { name: "stats", start: () => startStats(runtime()) },
   { name: "acme-renewal", start: () => startAcmeRenewal() },
+  { name: "database-backups", start: () => void backupScheduleForever(runtime()) },
 ];
 
 const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };

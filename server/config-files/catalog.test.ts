@@ -7,16 +7,20 @@ describe("catalog", () => {
     expect(catalogFor("apache-php").map((e) => e.path)).toEqual([
       "/etc/php/8.2/apache2/php.ini",
       "/etc/php/8.2/apache2/conf.d/90-phleet-session.ini",
+      "/etc/php/8.2/phleet/extensions.ini",
       "/etc/apache2/sites-available/000-default.conf",
     ]);
     expect(catalogFor("nginx-php").map((e) => e.path)).toEqual([
       "/etc/php/8.2/fpm/php.ini",
       "/etc/php/8.2/fpm/conf.d/90-phleet-session.ini",
+      "/etc/php/8.2/phleet/extensions.ini",
       "/etc/php/8.2/fpm/pool.d/www.conf",
       "/etc/nginx/sites-available/default",
     ]);
     expect(catalogFor("redis").map((e) => e.path)).toEqual(["/etc/redis/redis.conf"]);
     expect(catalogFor("memcached").map((e) => e.path)).toEqual(["/etc/memcached.conf"]);
+    expect(catalogFor("mariadb").map((e) => e.path)).toEqual(["/etc/mysql/my.cnf"]);
+    expect(catalogFor("postgresql").map((e) => e.path)).toEqual(["/etc/postgresql/postgresql.conf", "/etc/postgresql/pg_hba.conf"]);
     expect(catalogFor("nginx").map((e) => [e.path, e.readOnly])).toEqual([
       ["/etc/nginx/nginx.conf", false],
       ["/etc/nginx/phleet-upstream.conf", true],
@@ -29,7 +33,7 @@ describe("catalog", () => {
     expect(ini.tree).toEqual(["etc", "php"]);
     expect(ini.language).toBe("ini");
     expect(findEntry("nginx-php", "/etc/nginx/sites-available/default")!.language).toBe("nginx");
-    for (const type of ["apache-php", "nginx-php", "redis", "memcached", "nginx"]) {
+    for (const type of ["apache-php", "nginx-php", "redis", "memcached", "nginx", "mariadb", "postgresql"]) {
       for (const e of catalogFor(type)) {
         expect(e.readOnly || e.validator !== null, `${type} ${e.path}`).toBe(true);
         expect(e.reload === "restart" || (e.reloadCmd?.length ?? 0) > 0, `${type} ${e.path}`).toBe(true);

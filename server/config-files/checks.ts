@@ -82,8 +82,51 @@ export function checkCommand(v: Validator, staged: StagedPaths): string[] {
       ];
     case "memcached":
       return ["bash", "-c", MEMCACHED_CHECK, "check", staged.file];
+    case "php-extensions":
+      return ["bash", "-c", PHP_EXTENSIONS_CHECK, "check", staged.file];
+    case "mariadb":
+      return ["sh", "-c", 'mariadbd --defaults-file="$1" --user=mysql --help --verbose >/dev/null', "check", staged.file];
+    case "postgresql":
+      return ["sh", "-c", 'setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -C data_directory -c config_file="$1" >/dev/null', "check", staged.file];
+    case "pg-hba":
+      return ["bash", "-c", PG_HBA_CHECK, "check", staged.file];
   }
 }
+
+// PHP started with the live conf.d except the extension list, which is replaced by the staged one: a
+// missing module or a wrong order shows as a startup warning, which fails the check.
+const PHP_EXTENSIONS_CHECK = `
+set -u
+d=$(mktemp -d)
+for f in /etc/php/8.2/cli/conf.d/*.ini; do [ "$(basename "$f")" = 30-phleet-extensions.ini ] || ln -s "$f" "$d/"; done
+cp "$1" "$d/30-phleet-extensions.ini"
+out=$(PHP_INI_SCAN_DIR="$d" php -d display_startup_errors=1 -d error_reporting=-1 -m 2>&1); rc=$?
+rm -rf "$d"
+bad=$(printf '%s\n' "$out" | grep -iE 'warning|error|unable' || true)
+if [ "$rc" -ne 0 ] || [ -n "$bad" ]; then printf '%s\n' "\${bad:-$out}" >&2; exit 1; fi
+`;
+
+// PostgreSQL reads pg_hba.conf only at start and has no offline checker: a scratch server on a private
+// socket, on a copy of the image's empty cluster, starts with the staged file, or says why it cannot.
+const PG_HBA_CHECK = `
+set -u
+d=$(setpriv --reuid=postgres --regid=postgres --init-groups -- mktemp -d)
+as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+as_pg cp -a /var/lib/postgresql/hba-check-template "$d/data" || { echo "the scratch cluster could not be copied" >&2; rm -rf "$d"; exit 1; }
+# not through as_pg: a backgrounded function is a subshell, and the signal below must reach postgres itself
+setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$d/data" -c hba_file="$1" -c listen_addresses= -c unix_socket_directories="$d" -c logging_collector=off >"$d/log" 2>&1 &
+pid=$!
+ok=1
+for _ in $(seq 1 60); do
+  if pg_isready -q -h "$d"; then ok=0; break; fi
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.25
+done
+kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+[ "$ok" -eq 0 ] || grep -E 'LOG|FATAL|DETAIL|CONTEXT' "$d/log" | grep -v 'database system' >&2
+rm -rf "$d"
+exit "$ok"
+`;
 
 export interface CheckVerdict {
   /** The tool's message, with staged paths shown as the real file. */
@@ -105,6 +148,10 @@ export function readCheckOutput(v: Validator, output: string, staged: StagedPath
     "nginx-main": [new RegExp(`in ${f}:(\\d+)`)],
     redis: [/at line (\d+)/],
     memcached: [],
+    "php-extensions": [],
+    mariadb: [],
+    postgresql: [/line (\d+)/],
+    "pg-hba": [/line (\d+)/],
   }[v.kind];
   let line: number | null = null;
   for (const p of patterns) {

@@ -3,8 +3,8 @@ import { Task } from "./environment";
 
 /** The config editor's API shapes: catalog entries, files, revisions, saves and restarts. */
 
-export const CONFIG_LAYERS = ["app", "session"] as const;
-export const RESTART_LAYERS = ["app", "session", "balancer"] as const;
+export const CONFIG_LAYERS = ["app", "session", "database"] as const;
+export const RESTART_LAYERS = ["app", "session", "balancer", "database"] as const;
 export const APPLY_MODES = ["none", "reload", "restart"] as const;
 export type ConfigLayer = (typeof CONFIG_LAYERS)[number];
 export type RestartLayer = (typeof RESTART_LAYERS)[number];

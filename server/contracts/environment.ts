@@ -4,8 +4,9 @@ import { CONTAINER_STATUSES } from "../runtime/types";
 export const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
 export const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
 export const BALANCER_TYPES = ["nginx"] as const;
-export const NODE_ROLES = ["balancer", "app", "session"] as const;
-export const NODE_TYPES = [...APP_SERVER_TYPES, ...SESSION_STORE_TYPES, ...BALANCER_TYPES] as const;
+export const DATABASE_TYPES = ["mariadb", "postgresql"] as const;
+export const NODE_ROLES = ["balancer", "app", "session", "database"] as const;
+export const NODE_TYPES = [...APP_SERVER_TYPES, ...SESSION_STORE_TYPES, ...BALANCER_TYPES, ...DATABASE_TYPES] as const;
 export const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
 
 export const LIMITS = {
@@ -17,6 +18,7 @@ export const LIMITS = {
 export type AppServerType = (typeof APP_SERVER_TYPES)[number];
 export type SessionStoreType = (typeof SESSION_STORE_TYPES)[number];
 export type BalancerType = (typeof BALANCER_TYPES)[number];
+export type DatabaseType = (typeof DATABASE_TYPES)[number];
 export type NodeRole = (typeof NODE_ROLES)[number];
 export type NodeType = (typeof NODE_TYPES)[number];
 export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
@@ -54,6 +56,11 @@ export const CreateEnvironmentInput = z
       .object({ type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be: ${BALANCER_TYPES.join(", ")}` }) })
       .strict()
       .default({ type: "nginx" }),
+    database: z
+      .object({ type: z.enum(DATABASE_TYPES, { error: `Database type must be one of: ${DATABASE_TYPES.join(", ")}` }) })
+      .strict()
+      .optional()
+      .describe("One database node (its data on a named volume); credentials are generated"),
   })
   .strict()
   .meta({ id: "CreateEnvironmentInput" });
@@ -113,6 +120,16 @@ export const Task = z
   .meta({ id: "Task" });
 export type Task = z.infer<typeof Task>;
 
+export const DatabaseInfo = z
+  .object({ type: z.enum(DATABASE_TYPES), host: z.string(), port: z.number().int(), name: z.string(), user: z.string() })
+  .meta({ id: "DatabaseInfo" });
+export type DatabaseInfo = z.infer<typeof DatabaseInfo>;
+
+export const DatabaseCredentials = z
+  .object({ host: z.string(), port: z.number().int(), name: z.string(), user: z.string(), password: z.string() })
+  .meta({ id: "DatabaseCredentials" });
+export type DatabaseCredentials = z.infer<typeof DatabaseCredentials>;
+
 export const Environment = z
   .object({
     id: z.string(),
@@ -126,12 +143,14 @@ export const Environment = z
       appServer: z.object({ type: z.enum(APP_SERVER_TYPES), count: z.number().int() }),
       sessionStore: z.object({ type: z.enum(SESSION_STORE_TYPES), count: z.number().int() }),
       loadBalancer: z.object({ type: z.enum(BALANCER_TYPES) }),
+      database: z.object({ type: z.enum(DATABASE_TYPES) }).nullable(),
     }),
     nodes: z.array(EnvironmentNode),
     health: z
       .enum(["healthy", "degraded", "stopped"])
       .describe("degraded: a node is down (its health check failing for 8 s, stopped, dead or missing); stopped: every node was stopped on purpose"),
     session: z.object({ saveHandler: z.string(), savePath: z.string() }),
+    database: DatabaseInfo.nullable().describe("Where the app servers find the database (no password: see .../database/credentials)"),
     task: Task.nullable(),
   })
   .meta({ id: "Environment" });
@@ -154,3 +173,7 @@ export const ScaleEnvironmentInput = z
   .strict()
   .meta({ id: "ScaleEnvironmentInput" });
 export type ScaleEnvironmentInput = z.infer<typeof ScaleEnvironmentInput>;
+
+export const DeleteEnvironmentQuery = z
+  .object({ keepData: z.enum(["true", "false"], { error: "keepData must be true or false" }).optional() })
+  .strict();

@@ -6,6 +6,7 @@ import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { operateOpenApiPaths, operateSchemas } from "./openapi-operate";
 import { httpsOpenApiPaths, httpsSchemas } from "./openapi-https";
 import { DEPLOYMENT_SCHEMAS, deploymentPaths } from "./openapi-deployments";
+import { databaseOpenApiPaths, databaseSchemas } from "./openapi-database";
 import { statsOpenApiPaths, statsSchemas } from "./openapi-stats";
 import { environmentActionPaths, environmentActionSchemas } from "./openapi-environment-actions";
 
@@ -26,7 +27,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS, ...databaseSchemas]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -51,7 +52,11 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/environments/{id}": {
         parameters: [idParam("id")],
         get: { summary: "One environment with its nodes and latest task", responses: { "200": envJson("The environment"), ...errorResponses(401, 404, 503) } },
-        delete: { summary: "Delete an environment and everything it runs", responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 503) } },
+        delete: {
+          summary: "Delete an environment and everything it runs; `?keepData=true` keeps its database volume (and its dumps)",
+          parameters: [{ name: "keepData", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+          responses: { "202": envJson("Accepted: status is deleting"), ...errorResponses(401, 404, 422, 503) },
+        },
         patch: {
           summary: "Scale the app server layer (new servers join once healthy; leaving ones are drained first)",
           requestBody: { required: true, content: { "application/json": { schema: ref("ScaleEnvironmentInput") } } },
@@ -77,6 +82,7 @@ export function openApiDocument(serverUrl: string) {
       ...operateOpenApiPaths,
       ...httpsOpenApiPaths,
       ...deploymentPaths,
+      ...databaseOpenApiPaths,
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

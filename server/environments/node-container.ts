@@ -12,6 +12,7 @@ import { containerName, networkName } from "../nodes/names";
 import { secretFilesFor } from "../nodes/session-auth";
 import { applyAppLayerState } from "../deployments/apply-state";
 import { appTlsFiles, balancerTlsFiles } from "../https/apply";
+import { databaseEnvFor, databaseNodeSetup } from "../nodes/database-env";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
 
@@ -49,6 +50,9 @@ export async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Prom
 export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<ContainerState> {
   const cfg = config();
   const kind = nodeKind(node.type);
+  // A database node mounts its data volume and gets its credentials file; app servers get DB_* (issue 12).
+  const database = node.role === "database" ? await databaseNodeSetup(env.id, node.type) : null;
+  const appEnv = node.role === "app" ? await databaseEnvFor(env.id) : [];
   const state = await rt.createContainer({
     name: containerName(cfg.PHLEET_INSTANCE, node.hostname),
     hostname: node.hostname,
@@ -56,14 +60,17 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     labels: nodeLabels(env.id, node),
     network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
     restartPolicy: kind.restartPolicy,
-    // Rendered and saved files, the session store's secrets, and HTTPS (the balancer's certificate and
-    // options, the app servers' scheme and cookie ini).
+    // Rendered and saved files, the session store's secrets, HTTPS (the balancer's certificate and options, the
+    // app servers' scheme and cookie ini), and a database node's credentials file.
     files: [
       ...(await filesFor(env, node, all)),
       ...(await secretFilesFor(env, node, all)),
       ...(node.role === "balancer" ? await balancerTlsFiles(env) : node.role === "app" ? await appTlsFiles(env, node.type) : []),
+      ...(database?.files ?? []),
     ],
     resources: await limitsForNode(env.id, node.role, node.type),
+    volumes: database?.volumes,
+    env: appEnv.length ? appEnv : undefined,
     publish:
       node.role === "balancer" && env.publishedPort
         ? [

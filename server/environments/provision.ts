@@ -10,11 +10,13 @@ import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
 import { networkName } from "../nodes/names";
 import { waitFor } from "../wait";
+import { removeEnvironmentBackups } from "../databases/store";
 import { parseSubnet } from "./topology";
 
 export const CREATE_STEPS: StepDef[] = [
   { key: "images", title: "Prepare node images" },
   { key: "network", title: "Create the environment network" },
+  { key: "database", title: "Start the database" },
   { key: "session", title: "Start the session store" },
   { key: "app", title: "Start the app servers" },
   { key: "balancer", title: "Start the load balancer" },
@@ -24,6 +26,7 @@ export const CREATE_STEPS: StepDef[] = [
 export const DELETE_STEPS: StepDef[] = [
   { key: "containers", title: "Remove the containers" },
   { key: "network", title: "Remove the network" },
+  { key: "data", title: "Remove the database volume (unless kept)" },
   { key: "record", title: "Forget the environment" },
 ];
 
@@ -42,7 +45,7 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
   let env = await load(envId);
 
   await ctx.step("images", async (progress) => {
-    const needed = new Set([env.appType, env.sessionType, env.balancerType].map((t) => nodeKind(t).image));
+    const needed = new Set([env.appType, env.sessionType, env.balancerType, ...env.nodes.filter((n) => n.role === "database").map((n) => n.type)].map((t) => nodeKind(t).image));
     for (const name of needed) {
       const result = await ensureImageOnce(rt, name, (line) => {
         if (/^Step \d+\/\d+/.test(line)) progress(`${name}: ${line}`);
@@ -64,10 +67,14 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
     progress(`${net.name} ${sub.cidr}`);
   });
 
-  for (const role of ["session", "app", "balancer"] as const) {
+  for (const role of ["database", "session", "app", "balancer"] as const) {
     env = await load(envId);
     const current = env;
     const nodes = current.nodes.filter((n) => n.role === role);
+    if (!nodes.length) {
+      await ctx.skip(role, "not part of this environment");
+      continue;
+    }
     await ctx.step(role, async (progress) => {
       const started = await Promise.all(
         nodes.map(async (node) => {
@@ -121,12 +128,27 @@ export async function removeEnvironmentResources(rt: ContainerRuntime, envId: st
   return { containers: containers.length, networks: networks.length };
 }
 
+/** The environment's labelled volumes go, unless the deletion was asked to keep the data. */
+async function removeDatabaseVolumes(rt: ContainerRuntime, envId: string, keep: boolean): Promise<string> {
+  const volumes = await rt.listVolumes({ [LABEL.environment]: envId });
+  if (!volumes.length) return "no database volume";
+  if (keep) return `kept ${volumes.map((v) => v.name).join(", ")} (keepData)`;
+  for (const v of volumes) await rt.removeVolume(v.name);
+  return `${volumes.map((v) => v.name).join(", ")} removed`;
+}
+
 /** The deletion task's work, shared by DELETE and by reconciliation of an interrupted deletion. */
 export async function runDeletion(rt: ContainerRuntime, ctx: TaskContext, envId: string): Promise<void> {
   await ctx.step("containers", (progress) => removeEnvironmentResources(rt, envId, progress));
   await ctx.step("network", async (progress) => {
     for (const n of await rt.listNetworks({ [LABEL.environment]: envId })) await rt.removeNetwork(n.id);
     progress("no network left");
+  });
+  await ctx.step("data", async (progress) => {
+    const record = await db().database.findUnique({ where: { environmentId: envId } });
+    const keep = record?.keepDataOnDelete === true;
+    progress(await removeDatabaseVolumes(rt, envId, keep));
+    if (!keep) removeEnvironmentBackups(envId); // kept data keeps its dumps too
   });
   await ctx.step("record", async () => {
     await db().environment.delete({ where: { id: envId } });
@@ -144,6 +166,7 @@ export async function removeFailedProvisioning(rt: ContainerRuntime, envId: stri
   if (!env || env.status === "deleting") return;
   try {
     await removeEnvironmentResources(rt, envId);
+    await removeDatabaseVolumes(rt, envId, false); // data of a creation that never finished
   } catch (err) {
     log.warn({ envId, err }, "cleanup after a failed provisioning did not finish");
   }

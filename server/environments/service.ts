@@ -10,11 +10,13 @@ import { createTask, runTask, settleTasks, type TaskContext } from "../tasks/run
 import { freeHostPort } from "./ports";
 import { CREATE_STEPS, DELETE_STEPS, markDeleteFailed, provision, removeFailedProvisioning, runDeletion } from "./provision";
 import { freeBlock, planNodes, subnetOf } from "./topology";
+import { newDatabaseRecord } from "./database-record";
 import { environmentView, nodeView } from "./view";
 import { withPendingRestarts } from "../config-files/pending-restart";
 
 const includeAll = {
   nodes: true,
+  database: { select: { type: true, name: true, user: true } }, // never the password: the view has no place for it
   tasks: { orderBy: { createdAt: "desc" as const }, take: 1, include: { steps: true } },
 } as const;
 
@@ -31,7 +33,7 @@ export async function listEnvironments(rt: ContainerRuntime = runtime()): Promis
   const cfg = config();
   const envs = await db().environment.findMany({ include: includeAll, orderBy: { createdAt: "desc" } });
   const live = liveByNode(await rt.listContainers({ [LABEL.instance]: cfg.PHLEET_INSTANCE }));
-  return envs.map((e) => environmentView(e, e.nodes, live, e.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE));
+  return envs.map((e) => environmentView(e, e.nodes, live, e.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE, e.database));
 }
 
 export async function getEnvironment(id: string, rt: ContainerRuntime = runtime()): Promise<Environment> {
@@ -42,7 +44,7 @@ export async function getEnvironment(id: string, rt: ContainerRuntime = runtime(
   const listed = await rt.listContainers({ [LABEL.environment]: id });
   const inspected = await Promise.all(listed.map(async (c) => (await rt.inspectContainer(c.id)) ?? c));
   const live = liveByNode(inspected);
-  const view = environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE);
+  const view = environmentView(env, env.nodes, live, env.tasks[0] ?? null, cfg.PHLEET_PUBLISH_HOST, cfg.PHLEET_INSTANCE, env.database);
   return { ...view, nodes: await withPendingRestarts(id, view.nodes) };
 }
 
@@ -84,6 +86,7 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
           publishedPort: port,
           httpsPort,
           nodes: { create: planNodes(input, sub.prefix) },
+          database: input.database ? { create: newDatabaseRecord(cfg.PHLEET_INSTANCE, input.name, input.database.type) } : undefined,
         },
       });
     } catch (err) {
@@ -114,7 +117,7 @@ const DELETING = "deleting the environment";
  * Deletion takes the environment's lock like every operation, with one exception: it may cancel a creation
  * (the provisioning stops at its next step, then the deletion takes over), so a stuck creation can be removed.
  */
-export async function deleteEnvironment(id: string, rt: ContainerRuntime = runtime()): Promise<Environment> {
+export async function deleteEnvironment(id: string, rt: ContainerRuntime = runtime(), options: { keepData?: boolean } = {}): Promise<Environment> {
   const env = await db().environment.findUnique({ where: { id }, include: { tasks: { where: { status: { in: ["pending", "running"] } } } } });
   if (!env) throw notFound("Environment", id);
   if (env.status === "deleting") return getEnvironment(id, rt);
@@ -122,6 +125,8 @@ export async function deleteEnvironment(id: string, rt: ContainerRuntime = runti
   const release = cancelsCreation ? null : acquire(id, DELETING);
   try {
     await db().environment.update({ where: { id }, data: { status: "deleting" } });
+    // Recorded, so a deletion resumed after a restart keeps (or removes) the database volume as asked.
+    await db().database.updateMany({ where: { environmentId: id }, data: { keepDataOnDelete: options.keepData === true } });
     const earlier = env.tasks.map((t) => t.id);
     const task = await createTask("environment.delete", id, DELETE_STEPS);
     const work = async (ctx: TaskContext) => {

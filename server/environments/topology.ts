@@ -1,4 +1,4 @@
-import type { AppServerType, NodeRole, SessionStoreType } from "../contracts/environment";
+import type { AppServerType, DatabaseType, NodeRole, SessionStoreType } from "../contracts/environment";
 
 /** Pure: where every node of an environment lives (names, hostnames, fixed IPs, images). */
 
@@ -6,6 +6,7 @@ export interface TopologyInput {
   name: string;
   appServer: { type: AppServerType; count: number };
   sessionStore: { type: SessionStoreType; count: number };
+  database?: { type: DatabaseType } | null;
 }
 
 export interface PlannedNode {
@@ -17,8 +18,8 @@ export interface PlannedNode {
 }
 
 
-/** Host part of each role's addresses in the environment's /24: balancer .2, session .11-, app .21-. */
-const HOST_BASE: Record<NodeRole, number> = { balancer: 1, session: 10, app: 20 };
+/** Host part of each role's addresses in the environment's /24: balancer .2, database .5, session .11-, app .21-. */
+const HOST_BASE: Record<NodeRole, number> = { balancer: 1, database: 4, session: 10, app: 20 };
 export const MAX_APP_ORDINAL = 200;
 
 export function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): string {
@@ -27,6 +28,7 @@ export function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): s
 
 export function hostnameOf(envName: string, role: NodeRole, type: string, ordinal: number): string {
   if (role === "balancer") return `${envName}-lb`;
+  if (role === "database") return `${envName}-db`;
   return `${envName}-${role === "app" ? "app" : type}-${ordinal}`;
 }
 
@@ -36,6 +38,7 @@ export function planNode(envName: string, subnetPrefix: string, role: NodeRole, 
 
 export function planNodes(input: TopologyInput, subnetPrefix: string): PlannedNode[] {
   const nodes: PlannedNode[] = [];
+  if (input.database) nodes.push(planNode(input.name, subnetPrefix, "database", input.database.type, 1));
   for (let i = 1; i <= input.sessionStore.count; i++) nodes.push(planNode(input.name, subnetPrefix, "session", input.sessionStore.type, i));
   for (let i = 1; i <= input.appServer.count; i++) nodes.push(planNode(input.name, subnetPrefix, "app", input.appServer.type, i));
   nodes.push(planNode(input.name, subnetPrefix, "balancer", "nginx", 1));

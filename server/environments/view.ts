@@ -1,4 +1,4 @@
-import type { AppServerType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
+import type { AppServerType, DatabaseType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
 import type { EnvRow, NodeRow, TaskRow, TaskStepRow } from "../db/client";
 import { nodeKind } from "../node-kinds";
 import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render";
@@ -9,7 +9,7 @@ import { healthOf, nodeHealth } from "../health/node-health";
 
 /** Maps database rows plus live container states to the API's shapes. */
 
-const ROLE_ORDER: Record<string, number> = { balancer: 0, app: 1, session: 2 };
+const ROLE_ORDER: Record<string, number> = { balancer: 0, app: 1, session: 2, database: 3 };
 
 export function nodeView(n: NodeRow, live: ContainerState | undefined, instance: string): EnvironmentNode {
   return {
@@ -37,10 +37,12 @@ export function environmentView(
   task: (TaskRow & { steps: TaskStepRow[] }) | null,
   publishHost: string,
   instance: string,
+  database: { type: string; name: string; user: string } | null = null,
 ): Environment {
   const views = [...nodes]
     .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
     .map((n) => nodeView(n, live.get(n.id), instance));
+  const dbNode = nodes.find((n) => n.role === "database");
   const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
   return {
     id: env.id,
@@ -54,11 +56,16 @@ export function environmentView(
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },
       sessionStore: { type: env.sessionType as SessionStoreType, count: env.sessionCount },
       loadBalancer: { type: "nginx" },
+      database: database ? { type: database.type as DatabaseType } : null,
     },
     nodes: views,
     health: healthOf(views),
     // The Redis password is a secret: shown masked (the app servers have the real one).
     session: sessionWiring(env.sessionType as SessionStoreType, sessionIps, env.sessionType === "redis" ? { user: REDIS_APP_USER, password: SECRET_MASK } : undefined),
+    database:
+      database && dbNode
+        ? { type: database.type as DatabaseType, host: dbNode.ip, port: nodeKind(dbNode.type).port, name: database.name, user: database.user }
+        : null,
     task: task ? taskView(task) : null,
   };
 }

@@ -1,4 +1,4 @@
-import { PHP_HEALTH_PROBE, phpIniEntry, sessionIniEntry, sessionIniPathOf } from "./php";
+import { PHP_HEALTH_PROBE, phpExtensionsEntry, phpIniEntry, sessionIniEntry, sessionIniPathOf } from "./php";
 import type { NodeKind, Reload } from "./types";
 
 /** App server: Apache with mod_php (prefork), images/apache-php. */
@@ -17,6 +17,7 @@ export const apachePhp: NodeKind = {
   files: [
     phpIniEntry("apache2", APACHE_GRACEFUL),
     sessionIniEntry("apache2", APACHE_GRACEFUL),
+    phpExtensionsEntry(APACHE_GRACEFUL),
     {
       id: "apache-site",
       path: "/etc/apache2/sites-available/000-default.conf",

@@ -1,8 +1,10 @@
 import type { NodeType } from "../contracts/environment";
 import { apachePhp } from "./apache-php";
+import { mariadb } from "./mariadb";
 import { memcached } from "./memcached";
 import { nginxLb } from "./nginx-lb";
 import { nginxPhp } from "./nginx-php";
+import { postgresql } from "./postgresql";
 import { redis } from "./redis";
 import type { NodeKind } from "./types";
 
@@ -13,6 +15,8 @@ const KINDS: Record<NodeType, NodeKind> = {
   memcached,
   redis,
   nginx: nginxLb,
+  mariadb,
+  postgresql,
 };
 
 export const NODE_KINDS: readonly NodeKind[] = Object.values(KINDS);
@@ -31,4 +35,11 @@ export function phpOf(type: string): NonNullable<NodeKind["php"]> {
   return php;
 }
 
-export type { CatalogEntry, NodeKind, Reload, SessionNodeReading, SessionStoreKind, Validator } from "./types";
+/** A database kind's facts; throws for a kind that is not a database. */
+export function databaseOf(type: string): NonNullable<NodeKind["database"]> {
+  const database = nodeKind(type).database;
+  if (!database) throw new Error(`'${type}' nodes are not databases`);
+  return database;
+}
+
+export type { CatalogEntry, DatabaseCounters, DatabaseKind, NodeKind, Reload, SessionNodeReading, SessionStoreKind, Validator } from "./types";

@@ -1,5 +1,5 @@
 import { NGINX_RELOAD } from "./nginx-lb";
-import { PHP_HEALTH_PROBE, phpIniEntry, sessionIniEntry, sessionIniPathOf } from "./php";
+import { PHP_HEALTH_PROBE, phpExtensionsEntry, phpIniEntry, sessionIniEntry, sessionIniPathOf } from "./php";
 import type { NodeKind, Reload } from "./types";
 
 /** App server: NGINX in front of PHP-FPM in one container (tini-supervised), images/nginx-php. */
@@ -19,6 +19,7 @@ export const nginxPhp: NodeKind = {
   files: [
     phpIniEntry("fpm", FPM_RELOAD),
     sessionIniEntry("fpm", FPM_RELOAD),
+    phpExtensionsEntry(FPM_RELOAD),
     {
       id: "fpm-pool",
       path: "/etc/php/8.2/fpm/pool.d/www.conf",

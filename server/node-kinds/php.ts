@@ -39,3 +39,22 @@ export function sessionIniEntry(sapi: "apache2" | "fpm", reload: Reload): Catalo
     validatorLabel: PHP_INI_LABEL,
   };
 }
+
+/** The layer's list of switchable PHP extensions (images/<app kind>/php-extensions.ini), linked into the SAPI's and the CLI's conf.d. */
+export const PHP_EXTENSIONS_PATH = "/etc/php/8.2/phleet/extensions.ini";
+
+export function phpExtensionsEntry(reload: Reload): CatalogEntry {
+  return {
+    id: "php-extensions",
+    path: PHP_EXTENSIONS_PATH,
+    label: "extensions.ini",
+    tree: ["etc", "php", "phleet"],
+    language: "ini",
+    description: "PHP extensions turned on for this layer: put ';' in front of a line to turn one off",
+    readOnly: false,
+    reload: "graceful",
+    ...reload,
+    validator: { kind: "php-extensions" },
+    validatorLabel: "php -m with this list in place of the live one (no startup warning)",
+  };
+}

@@ -29,6 +29,35 @@ export interface NodeKind {
    * enough that one runaway script cannot take the host.
    */
   limits: ResourceLimits;
+  /** Database nodes. */
+  database?: DatabaseKind;
+}
+
+/**
+ * A database node: where its data lives (a named volume, kept across restarts, heals and re-creation), how
+ * its credentials reach it, and the commands Phleet runs in it (as root, through the local socket: the
+ * generated password never appears on a command line).
+ */
+export interface DatabaseKind {
+  /** Mount point of the data volume. */
+  dataPath: string;
+  /** Runs the SQL on stdin against database `name` with administrator rights. */
+  sqlCommand(name: string): string[];
+  /** Prints a logical dump of database `name` on stdout. */
+  dumpCommand(name: string): string[];
+  /** The last line a complete dump carries (a cut-off file lacks it and is refused). */
+  dumpTrailer: RegExp;
+  /** Replaces database `name` with the dump at `file`, all or nothing (exit code 0 only when it applied). */
+  restoreCommand(name: string, file: string): string[];
+  /** Prints `key value` lines: connections, queries (a counter), slow (a counter), bytes. */
+  countersCommand(name: string): string[];
+}
+
+export interface DatabaseCounters {
+  connections: number;
+  queries: number;
+  slowQueries: number;
+  bytes: number;
 }
 
 export interface SessionStoreKind {
@@ -72,7 +101,11 @@ export type Validator =
   | { kind: "nginx-site"; mainConf: string; includeLine: RegExp }
   | { kind: "nginx-main" }
   | { kind: "redis" }
-  | { kind: "memcached" };
+  | { kind: "memcached" }
+  | { kind: "php-extensions" }
+  | { kind: "mariadb" }
+  | { kind: "postgresql" }
+  | { kind: "pg-hba" };
 
 /** One editable file of a node kind. */
 export interface CatalogEntry {

@@ -47,6 +47,23 @@ export interface ContainerSpec {
   /** Written into the container before its first start (through the archive API). */
   files?: FileSpec[];
   resources?: ResourceLimits;
+  /** Named volumes mounted into the container (created with their labels if missing); they outlive the container. */
+  volumes?: VolumeMount[];
+}
+
+export interface VolumeSpec {
+  name: string;
+  labels: Labels;
+}
+
+export interface VolumeMount extends VolumeSpec {
+  /** Absolute path inside the container. */
+  target: string;
+}
+
+export interface VolumeState {
+  name: string;
+  labels: Labels;
 }
 
 export interface ContainerState {
@@ -159,6 +176,12 @@ export interface ContainerRuntime {
   ensureNetwork(spec: NetworkSpec): Promise<NetworkState>;
   removeNetwork(name: string): Promise<void>;
   listNetworks(labels?: Labels): Promise<NetworkState[]>;
+
+  /** Creates the named volume unless it exists (idempotent). */
+  ensureVolume(spec: VolumeSpec): Promise<VolumeState>;
+  /** Removes the volume; a missing one is not an error. */
+  removeVolume(name: string): Promise<void>;
+  listVolumes(labels: Labels): Promise<VolumeState[]>;
 
   /** Creates the container (files written, not started). Idempotent: an existing container with the same labels is adopted. */
   createContainer(spec: ContainerSpec): Promise<ContainerState>;

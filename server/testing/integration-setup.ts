@@ -13,7 +13,7 @@ declare module "vitest" {
     phleetUrl: string;
     phleetToken: string;
     phleetInstance: string;
-    /** The server's data folder (its database and server.log). */
+    /** The control plane's data folder (its SQLite file, kept database dumps). */
     phleetDataDir: string;
   }
 }
@@ -25,7 +25,9 @@ let app: TestApp | undefined;
 
 export async function setup(project: TestProject) {
   const swept = await sweepInstance(TEST_INSTANCE);
-  if (swept.containers || swept.networks) console.log(`[${TEST_INSTANCE}] removed ${swept.containers} containers, ${swept.networks} networks left by an earlier run`);
+  if (swept.containers || swept.networks || swept.volumes) {
+    console.log(`[${TEST_INSTANCE}] removed ${swept.containers} containers, ${swept.networks} networks, ${swept.volumes} volumes left by an earlier run`);
+  }
   const token = `it_${crypto.randomBytes(16).toString("hex")}`;
   app = await startApp({ PHLEET_INSTANCE: TEST_INSTANCE, PHLEET_API_TOKEN: token, PHLEET_ADMIN_PASSWORD: "integration-pass", PHLEET_SUBNET_POOL: SUBNET_POOL });
   project.provide("phleetUrl", app.url);

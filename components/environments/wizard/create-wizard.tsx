@@ -1,6 +1,6 @@
 "use client";
 
-import { ChevronLeft, Database, MemoryStick, Rocket, Server, Split } from "lucide-react";
+import { Ban, ChevronLeft, Cylinder, Database, MemoryStick, Rocket, Server, Split } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
@@ -13,7 +13,7 @@ import { ErrorPanel } from "@/components/ui/error-panel";
 import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Stepper } from "@/components/ui/stepper";
-import { EnvironmentName, LIMITS, type AppServerType, type SessionStoreType } from "@/server/contracts/environment";
+import { EnvironmentName, LIMITS, type AppServerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
 import { renderSessionIni } from "@/server/node-kinds/render";
 import { planNodes } from "@/server/environments/topology";
 import { FIELD_OF_PATH, INITIAL_VALUES, previewCount, validate, type FieldErrors, type WizardValues } from "./form-state";
@@ -26,6 +26,12 @@ const APP_CHOICES = [
 const STORE_CHOICES = [
   { value: "memcached" as SessionStoreType, title: "Memcached", description: "php-memcached sessions, replicated", icon: <MemoryStick /> },
   { value: "redis" as SessionStoreType, title: "Redis", description: "phpredis sessions", icon: <Database /> },
+];
+
+const DB_CHOICES = [
+  { value: "none" as DatabaseType | "none", title: "No database", description: "Add one later by re-creating", icon: <Ban /> },
+  { value: "mariadb" as DatabaseType | "none", title: "MariaDB 10.11", description: "MySQL-compatible, one node", icon: <Cylinder /> },
+  { value: "postgresql" as DatabaseType | "none", title: "PostgreSQL 15", description: "One node", icon: <Cylinder /> },
 ];
 
 export function CreateWizard({ subnetHint }: { subnetHint: string }) {
@@ -54,7 +60,15 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
     const storeCount = previewCount(values.storeCount, LIMITS.sessionNodes.min, LIMITS.sessionNodes.max);
     // A name the API would refuse is never drawn as if it were a hostname.
     const name = EnvironmentName.safeParse(values.name.trim()).success ? values.name.trim() : "my-env";
-    const nodes = planNodes({ name, appServer: { type: values.appType, count: appCount }, sessionStore: { type: values.storeType, count: storeCount } }, subnetHint);
+    const nodes = planNodes(
+      {
+        name,
+        appServer: { type: values.appType, count: appCount },
+        sessionStore: { type: values.storeType, count: storeCount },
+        database: values.dbType === "none" ? null : { type: values.dbType },
+      },
+      subnetHint,
+    );
     const ips = nodes.filter((n) => n.role === "session").map((n) => n.ip);
     const ini = renderSessionIni(values.storeType, ips);
     return { nodes, ini, lines: ini.split("\n").filter((l) => l.startsWith("session.save_")) };
@@ -130,7 +144,16 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
             />
           </Section>
 
-          <Section step={3} title="Load balancer" icon={<Split />}>
+          <Section step={3} title="Database" icon={<Cylinder />}>
+            <ChoiceCards label="Database" value={values.dbType} onChange={(v) => set("dbType", v)} choices={DB_CHOICES} />
+            <p className="text-sm text-muted">
+              {values.dbType === "none"
+                ? "Optional. With a database, its data lives on a volume that survives restarts, and the app servers get DB_HOST, DB_PORT, DB_NAME, DB_USER and DB_PASSWORD."
+                : "A database, a user and a password are generated. The data lives on a volume that survives restarts and healing; the port is reachable only from this environment."}
+            </p>
+          </Section>
+
+          <Section step={4} title="Load balancer" icon={<Split />}>
             <ChoiceCards
               label="Load balancer"
               value="nginx"
@@ -139,7 +162,7 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
             />
           </Section>
 
-          <Section step={4} title="Name" icon={<Rocket />}>
+          <Section step={5} title="Name" icon={<Rocket />}>
             <Field
               id={FIELD_ID.name}
               label="Environment name"

@@ -1,4 +1,4 @@
-import { CreateEnvironmentInput, type AppServerType, type SessionStoreType } from "@/server/contracts/environment";
+import { CreateEnvironmentInput, type AppServerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
 
 /** What the wizard's controls hold: counts as typed text, so a bad value can be shown and explained. */
 export interface WizardValues {
@@ -7,9 +7,10 @@ export interface WizardValues {
   appCount: string;
   storeType: SessionStoreType;
   storeCount: string;
+  dbType: DatabaseType | "none";
 }
 
-export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1" };
+export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1", dbType: "none" };
 
 /** The control each API path belongs to (the API reports problems by path, e.g. "appServer.count"). */
 export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
@@ -20,6 +21,8 @@ export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
   "sessionStore.count": "storeCount",
   "sessionStore.type": "storeType",
   sessionStore: "storeCount",
+  "database.type": "dbType",
+  database: "dbType",
 };
 
 const toCount = (raw: string) => (raw.trim() === "" ? Number.NaN : Number(raw));
@@ -30,6 +33,7 @@ export function toInput(v: WizardValues): unknown {
     appServer: { type: v.appType, count: toCount(v.appCount) },
     sessionStore: { type: v.storeType, count: toCount(v.storeCount) },
     loadBalancer: { type: "nginx" },
+    ...(v.dbType !== "none" ? { database: { type: v.dbType } } : {}),
   };
 }
 

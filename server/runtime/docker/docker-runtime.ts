@@ -19,6 +19,8 @@ import type {
   NetworkSpec,
   NetworkState,
   ResourceLimits,
+  VolumeSpec,
+  VolumeState,
 } from "../types";
 import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
@@ -85,7 +87,41 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async ensureVolume(spec: VolumeSpec): Promise<VolumeState> {
+    try {
+      const existing = (await this.docker.getVolume(spec.name).inspect()) as { Name: string; Labels?: Labels | null };
+      return { name: existing.Name, labels: existing.Labels ?? {} };
+    } catch (err) {
+      if (statusOf(err) !== 404) throw toRuntimeError(err, `inspect volume ${spec.name}`);
+    }
+    try {
+      await this.docker.createVolume({ Name: spec.name, Driver: "local", Labels: spec.labels });
+      return { name: spec.name, labels: spec.labels };
+    } catch (err) {
+      throw toRuntimeError(err, `create volume ${spec.name}`);
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+      throw toRuntimeError(err, `remove volume ${name}`);
+    }
+  }
+
+  async listVolumes(labels: Labels): Promise<VolumeState[]> {
+    try {
+      const res = (await this.docker.listVolumes({ filters: { label: labelFilter(labels) } })) as { Volumes?: { Name: string; Labels?: Labels | null }[] | null };
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    } catch (err) {
+      throw toRuntimeError(err, "list volumes");
+    }
+  }
+
   async createContainer(spec: ContainerSpec): Promise<ContainerState> {
+    for (const v of spec.volumes ?? []) await this.ensureVolume(v);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of spec.publish ?? []) {
@@ -106,6 +142,7 @@ export class DockerRuntime implements ContainerRuntime {
           NetworkMode: spec.network.name,
           RestartPolicy: { Name: spec.restartPolicy ?? "unless-stopped" },
           PortBindings: bindings,
+          Mounts: (spec.volumes ?? []).map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
           LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
           ...hardenedHostConfig(spec.resources),
         },

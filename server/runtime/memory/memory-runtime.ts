@@ -17,6 +17,8 @@ import type {
   NetworkSpec,
   NetworkState,
   ResourceLimits,
+  VolumeSpec,
+  VolumeState,
 } from "../types";
 
 /**
@@ -47,6 +49,8 @@ export class MemoryRuntime implements ContainerRuntime {
   readonly containers = new Map<string, MemoryContainer>();
   readonly networks = new Map<string, NetworkState>();
   readonly images = new Map<string, Labels>();
+  /** Named volumes by name; they outlive the containers that mount them, as on the engine. */
+  readonly volumes = new Map<string, VolumeState>();
   /** Every exec, in order, for assertions. */
   readonly execLog: { container: string; cmd: string[] }[] = [];
   execHandler: ExecHandler | null = null;
@@ -92,7 +96,27 @@ export class MemoryRuntime implements ContainerRuntime {
     return [...this.networks.values()].filter((n) => matches(n.labels, labels));
   }
 
+  async ensureVolume(spec: VolumeSpec): Promise<VolumeState> {
+    const existing = this.volumes.get(spec.name);
+    if (existing) return existing;
+    const v = { name: spec.name, labels: spec.labels };
+    this.volumes.set(v.name, v);
+    return v;
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    if ([...this.containers.values()].some((c) => c.spec.volumes?.some((v) => v.name === name))) {
+      throw new RuntimeError(`volume ${name} is in use`, "conflict", 409);
+    }
+    this.volumes.delete(name);
+  }
+
+  async listVolumes(labels: Labels): Promise<VolumeState[]> {
+    return [...this.volumes.values()].filter((v) => matches(v.labels, labels));
+  }
+
   async createContainer(spec: ContainerSpec): Promise<ContainerState> {
+    for (const v of spec.volumes ?? []) await this.ensureVolume(v);
     let c = [...this.containers.values()].find((x) => x.name === spec.name);
     if (c && c.spec.labels[LABEL.node] !== spec.labels[LABEL.node]) throw new RuntimeError(`name ${spec.name} is taken`, "conflict", 409);
     if (!c) {
