@@ -20,7 +20,7 @@ import type { CatalogEntry } from "../node-kinds";
 import { revisionsForNode } from "../nodes/desired-files";
 import { probeHealthy } from "../nodes/health";
 import { reloadAndWait } from "../nodes/reload";
-import { acquire } from "../operations/lock";
+import { acquire, assertNoOperation } from "../operations/lock";
 import { catalogFor, checkRequestedPath, findEntry } from "./catalog";
 import { BASELINE_MESSAGE, revisionsForLayer, revisionView, SYSTEM_AUTHOR } from "./revisions";
 import { startRollingRestart } from "./rolling-restart";
@@ -146,6 +146,8 @@ interface WriteRequest {
 }
 
 async function writeAndApply(ref: ScopeRef, rawPath: unknown, req: WriteRequest, rt: ContainerRuntime): Promise<SaveConfigFileResult> {
+  // The operation under way is the reason to give, before anything it is changing (a node without its container yet).
+  assertNoOperation(ref.envId);
   const scope = await resolveScope(ref);
   const entry = entryOf(scope, rawPath);
   if (entry.readOnly) throw conflict(`${entry.path} is managed by Phleet and cannot be saved from the editor`);

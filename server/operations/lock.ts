@@ -14,10 +14,15 @@ const waiters = new Map<string, (() => void)[]>();
 
 export type Release = () => void;
 
-/** Takes the environment's lock for `what` (shown to whoever is refused), or throws a 409. */
-export function acquire(envId: string, what: string): Release {
+/** Throws the 409 that names the operation under way, if there is one. */
+export function assertNoOperation(envId: string): void {
   const busy = held.get(envId);
   if (busy) throw conflict(`Another operation is under way in this environment (${busy}); try again when it has finished`, { operation: busy });
+}
+
+/** Takes the environment's lock for `what` (shown to whoever is refused), or throws a 409. */
+export function acquire(envId: string, what: string): Release {
+  assertNoOperation(envId);
   held.set(envId, what);
   let released = false;
   return () => {
