@@ -6,7 +6,9 @@ import type { DatabaseBackupList } from "../contracts/database";
 import type { DatabaseCredentials, Environment, Task } from "../contracts/environment";
 import { deleteEnv, files, waitTask } from "../config-files/test-helpers";
 import { api } from "../testing/api-client";
-import { DB_TEST_PAGE, execOut, FormClient, installAdminer, writeInto } from "../testing/database-helpers";
+import { adminerRoot, tarGzOf } from "../deployments/testing/fixtures";
+import { deployRaw, waitDeployment } from "../deployments/testing/scenario";
+import { DB_TEST_PAGE, execOut, FormClient, writeInto } from "../testing/database-helpers";
 import { until } from "../testing/load";
 
 /**
@@ -91,6 +93,8 @@ function suite(label: string, s: Stack, envName: string) {
       // The password is in no log line of the node (its own first-start log included).
       const logs = (await docker.getContainer(d.containerId!).logs({ stdout: true, stderr: true, tail: 2000 })).toString("utf8");
       expect(logs).not.toContain(creds.password);
+      // Nor is it an app server's container environment (which `docker inspect` shows): DB_* come with the layer's variables.
+      for (const a of apps(env)) expect(JSON.stringify((await docker.getContainer(a.containerId!).inspect()).Config.Env)).not.toContain(creds.password);
     });
 
     it(`the app servers reach it with ${s.db === "mariadb" ? "mysqli" : "pdo_pgsql"} through DB_*, and both see the same rows through the balancer`, async () => {
@@ -118,7 +122,11 @@ function suite(label: string, s: Stack, envName: string) {
     });
 
     it("Adminer (Debian's package) logs in and writes through the balancer, with its session across both app servers", async () => {
-      for (const a of apps(env)) await installAdminer(a.containerId!);
+      // Deployed through the deployment API, as a user would: Debian's adminer tree, served at /adminer/.
+      const posted = await deployRaw(client, env.id, tarGzOf(adminerRoot()), "application/gzip", "?message=adminer");
+      expect(posted.status, JSON.stringify(posted.json)).toBe(202);
+      const deployed = await waitDeployment(client, env.id, posted.json.id);
+      expect(deployed.status, JSON.stringify(deployed.task?.steps)).toBe("succeeded");
       const b = new FormClient(env.url!);
       const driver = s.db === "mariadb" ? "server" : "pgsql";
       const login = await b.follow("/adminer/");

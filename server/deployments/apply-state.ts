@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { db } from "../db/client";
 import type { ContainerRuntime } from "../runtime/types";
-import { APP_ENV_FILE, DEMO_DIR, releaseDirOf, renderAppEnv, servedPath } from "./layout";
+import { appEnvFile } from "./app-env";
+import { APP_ENV_FILE, DEMO_DIR, releaseDirOf, servedPath } from "./layout";
 import { copyRelease, currentLinkTar } from "./node-ops";
 import { releaseTarPath } from "./store";
 
@@ -13,10 +14,7 @@ import { releaseTarPath } from "./store";
  */
 export async function applyAppLayerState(rt: ContainerRuntime, envId: string, node: { role: string; containerId: string | null }): Promise<void> {
   if (node.role !== "app" || !node.containerId) return;
-  const [current, vars] = await Promise.all([
-    db().deployment.findFirst({ where: { environmentId: envId, current: true } }),
-    db().appVariable.findMany({ where: { environmentId: envId }, orderBy: { name: "asc" } }),
-  ]);
+  const current = await db().deployment.findFirst({ where: { environmentId: envId, current: true } });
   if (current) {
     const dir = releaseDirOf(current);
     const tar = releaseTarPath(current.id);
@@ -24,6 +22,6 @@ export async function applyAppLayerState(rt: ContainerRuntime, envId: string, no
     if (dir !== DEMO_DIR || fs.existsSync(tar)) await copyRelease(rt, node.containerId, tar);
     await rt.putArchive(node.containerId, "/var/www", await currentLinkTar(servedPath(dir, current.docroot)));
   }
-  if (vars.length) await rt.writeFiles(node.containerId, [{ path: APP_ENV_FILE, content: renderAppEnv(vars), mode: 0o644 }]);
+  await rt.writeFiles(node.containerId, [{ path: APP_ENV_FILE, content: await appEnvFile(envId), mode: 0o644 }]);
 }
 

@@ -4,7 +4,8 @@ import { db } from "../db/client";
 import { conflict, notFound, unprocessable } from "../errors";
 import { runtime } from "../runtime";
 import type { ContainerRuntime } from "../runtime/types";
-import { APP_ENV_FILE, renderAppEnv } from "./layout";
+import { appEnvFile } from "./app-env";
+import { APP_ENV_FILE } from "./layout";
 import { gracefulReload } from "./node-ops";
 import { appNodesOf } from "./rollout";
 
@@ -33,7 +34,7 @@ export async function putVariables(envId: string, input: VariablesInput, rt: Con
       if (!kept) throw unprocessable(`Variable '${v.name}' needs a value (it has none stored yet)`);
       return { name: v.name, value: kept.value, secret: v.secret };
     });
-    const content = renderAppEnv([...next].sort((a, b) => a.name.localeCompare(b.name)));
+    const content = await appEnvFile(envId, next);
     const nodes = (await appNodesOf(rt, envId));
     // Written everywhere first (a stopped node reads it when it starts), then applied node by node.
     for (const n of nodes) await rt.writeFiles(n.containerId, [{ path: APP_ENV_FILE, content, mode: 0o644 }]);

@@ -12,7 +12,7 @@ import { containerName, networkName } from "../nodes/names";
 import { secretFilesFor } from "../nodes/session-auth";
 import { applyAppLayerState } from "../deployments/apply-state";
 import { appTlsFiles, balancerTlsFiles } from "../https/apply";
-import { databaseEnvFor, databaseNodeSetup } from "../nodes/database-env";
+import { databaseNodeSetup } from "../nodes/database-env";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
 
@@ -50,9 +50,8 @@ export async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Prom
 export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<ContainerState> {
   const cfg = config();
   const kind = nodeKind(node.type);
-  // A database node mounts its data volume and gets its credentials file; app servers get DB_* (issue 12).
+  // A database node mounts its data volume and gets its credentials file (app servers get DB_* with the layer's variables).
   const database = node.role === "database" ? await databaseNodeSetup(env.id, node.type) : null;
-  const appEnv = node.role === "app" ? await databaseEnvFor(env.id) : [];
   const state = await rt.createContainer({
     name: containerName(cfg.PHLEET_INSTANCE, node.hostname),
     hostname: node.hostname,
@@ -70,7 +69,6 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     ],
     resources: await limitsForNode(env.id, node.role, node.type),
     volumes: database?.volumes,
-    env: appEnv.length ? appEnv : undefined,
     publish:
       node.role === "balancer" && env.publishedPort
         ? [

@@ -7,8 +7,9 @@ import type { FileSpec, VolumeMount } from "../runtime/types";
 
 /**
  * Where an environment's app servers find its database, and what its database node needs to start: one
- * place. The app layer's DB_* values come from `databaseEnvFor` (today container environment variables;
- * once the layer has variables, the same values become its DB_* variables, DB_PASSWORD a secret).
+ * place. The app layer's DB_* values (`databaseVariables`) join its variables file (server/deployments): PHP sees
+ * them through getenv(), $_ENV and $_SERVER like the user's own, and the password is never a container
+ * environment variable (which `docker inspect` would show).
  */
 
 export interface DatabaseAccess {
@@ -30,11 +31,17 @@ export async function databaseAccess(envId: string): Promise<DatabaseAccess | nu
   return { type: row.type, host: node.ip, port: nodeKind(node.type).port, name: row.name, user: row.user, password: row.password, volume: row.volume };
 }
 
-/** DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD for an app server of the environment (none without a database). */
-export async function databaseEnvFor(envId: string): Promise<string[]> {
+/** DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD for the app layer (none without a database). */
+export async function databaseVariables(envId: string): Promise<{ name: string; value: string }[]> {
   const a = await databaseAccess(envId);
   if (!a) return [];
-  return [`DB_HOST=${a.host}`, `DB_PORT=${a.port}`, `DB_NAME=${a.name}`, `DB_USER=${a.user}`, `DB_PASSWORD=${a.password}`];
+  return [
+    { name: "DB_HOST", value: a.host },
+    { name: "DB_PORT", value: String(a.port) },
+    { name: "DB_NAME", value: a.name },
+    { name: "DB_USER", value: a.user },
+    { name: "DB_PASSWORD", value: a.password },
+  ];
 }
 
 /** The database node's data volume and credentials file (read by its image at the first start of an empty volume). */

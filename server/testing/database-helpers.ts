@@ -1,13 +1,8 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Docker from "dockerode";
 
 /**
  * Integration helpers of the database node: files written into app servers the test created, a PHP test page
- * that uses the database through mysqli or pdo_pgsql with the DB_* the app servers were given, and Debian's
- * Adminer (a real PHP application nobody here wrote) unpacked from its .deb.
+ * that uses the database through mysqli or pdo_pgsql with the DB_* the app servers were given.
  */
 
 const docker = new Docker();
@@ -61,37 +56,6 @@ try {
 `;
 
 /** Debian's adminer package unpacked once per run (apt-get download + dpkg-deb -x): its /usr/share/adminer. */
-export function adminerTree(): string {
-  const dir = path.join(os.tmpdir(), "phleet-test-adminer");
-  const root = path.join(dir, "x", "usr", "share", "adminer");
-  if (fs.existsSync(path.join(root, "adminer", "index.php"))) return root;
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync("apt-get", ["download", "adminer"], { cwd: dir, stdio: "pipe" });
-  const deb = fs.readdirSync(dir).find((f) => /^adminer_.*\.deb$/.test(f));
-  if (!deb) throw new Error("apt-get download adminer gave no .deb");
-  execFileSync("dpkg-deb", ["-x", path.join(dir, deb), path.join(dir, "x")]);
-  return root;
-}
-
-/** Adminer's entry point as Debian's /etc/adminer/conf.php has it (the version check that phones home off). */
-const ADMINER_ENTRY = `<?php
-define('ADMINER_DIR', '/usr/share/adminer');
-function adminer_object() {
-  include_once ADMINER_DIR . "/plugins/plugin.php";
-  foreach (glob(ADMINER_DIR . "/plugins/*.php") as $filename) { include_once $filename; }
-  return new AdminerPlugin([new AdminerVersionNoverify()]);
-}
-include ADMINER_DIR . "/adminer.php";
-`;
-
-/** Copies Adminer into the app server (its code under /usr/share/adminer, its entry at /adminer/). */
-export async function installAdminer(containerId: string): Promise<void> {
-  const root = adminerTree();
-  const tar = execFileSync("tar", ["-C", path.dirname(root), "-c", "adminer"], { maxBuffer: 64 * 1024 * 1024 });
-  await docker.getContainer(containerId).putArchive(tar, { path: "/usr/share" });
-  await writeInto(containerId, "/var/www/html/adminer/index.php", ADMINER_ENTRY);
-}
-
 /** A browser-like client of an environment URL (loopback only) that posts forms and keeps cookies. */
 export class FormClient {
   private cookies = new Map<string, string>();
