@@ -8,7 +8,7 @@ import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
 import { E2E_ADMIN_PASSWORD, E2E_INSTANCE, E2E_SUBNET_POOL } from "./constants";
 
-/** One real Phleet (next start, its own SQLite database and instance label), swept before and after. */
+/** One real Phleet (scripts/serve.ts, its own SQLite database and instance label), swept before and after. */
 export default async function globalSetup() {
   const swept = await sweepInstance(E2E_INSTANCE);
   if (swept.containers || swept.networks) console.log(`[e2e] removed ${swept.containers} containers, ${swept.networks} networks left by an earlier run`);

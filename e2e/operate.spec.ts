@@ -105,6 +105,25 @@ test("terminal into an app server, live logs of the layer, and the audit trail",
       await expect(lines.locator("[data-stream]")).toHaveCount(3);
       await page.getByRole("button", { name: /Resume/ }).click();
       await expect(lines.locator("[data-stream]")).toHaveCount(4);
+      // By stream: access lines are stdout, so none on stderr.
+      await page.getByLabel("Stream").selectOption("stderr");
+      await expect(lines).toContainText("No line matches the filter.");
+      await page.getByLabel("Stream").selectOption("");
+      await expect(lines.locator("[data-stream]")).toHaveCount(4);
+      // Jump to a time after those requests: they are left out; "Latest" brings them back.
+      const after = await page.evaluate(() => {
+        const d = new Date(Date.now() + 1500);
+        const p = (n: number) => String(n).padStart(2, "0");
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+      });
+      await page.waitForTimeout(2000);
+      await page.getByLabel("Jump to").fill(after);
+      await page.getByRole("button", { name: "Go" }).click();
+      await expect(page).toHaveURL(/since=/);
+      await expect(page.getByText("Live", { exact: true })).toBeVisible({ timeout: 10_000 });
+      await expect(lines.locator("[data-stream]")).toHaveCount(0);
+      await page.getByRole("button", { name: "Latest" }).click();
+      await expect(lines.locator("[data-stream]")).toHaveCount(4, { timeout: 10_000 });
     });
 
     await test.step("the audit page lists the terminal session and the create", async () => {
