@@ -268,6 +268,7 @@ test("issue 16: keyboard-only create, scale, stop/start/restart, degraded, task 
       await expect(heading).toBeFocused();
       const rows = page.getByTestId("task-row");
       // Every task, newest first (not only the last one).
+      await expect(rows).toHaveCount(6);
       const kinds = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-task-kind")));
       expect(kinds).toEqual(["environment.start", "environment.stop", "environment.restart", "environment.scale", "environment.scale", "environment.create"]);
       const create = page.locator("[data-testid=task-row][data-task-kind='environment.create']");
