@@ -61,7 +61,7 @@ export function ScopeTree({ envId, scope, selected, onSelect, hint }: { envId: s
 
 function FolderView({ folder, scope, selected, onSelect }: { folder: Folder; scope: EditScope; selected: Selection | null; onSelect: (s: Selection) => void }) {
   return (
-    <ul role="group" className="flex flex-col">
+    <ul className="flex flex-col">
       {[...folder.folders.values()].map((f) => (
         <li key={f.name}>
           <details open className="group/folder">
