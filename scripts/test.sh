@@ -14,7 +14,7 @@ fi
 bash scripts/prisma.sh generate >/dev/null
 
 phase "Types"; node_modules/.bin/tsc --noEmit; done_phase
-phase "Lint"; node_modules/.bin/eslint --max-warnings=0 .; node_modules/.bin/tsx scripts/check-folder-cycles.ts; done_phase
+phase "Lint"; node_modules/.bin/eslint --max-warnings=0 .; node_modules/.bin/tsx scripts/check-folder-cycles.ts; node_modules/.bin/knip --no-progress; done_phase
 phase "Unit tests"; node_modules/.bin/vitest run --project unit; done_phase
 
 phase "Docker engine and node images"

@@ -17,5 +17,3 @@ export const badRequest = (message: string, details?: unknown) => new AppError("
 export const unprocessable = (message: string, details?: unknown) =>
   new AppError("validation_failed", message, 422, details);
 export const unauthorized = (message = "Missing or invalid credentials") => new AppError("unauthorized", message, 401);
-export const engineUnavailable = (message: string) =>
-  new AppError("engine_unavailable", `The Docker engine is not reachable: ${message}`, 503);

@@ -4,7 +4,7 @@
  * will not become healthy); it returns a value (anything but undefined, null or false) when done.
  */
 
-export class WaitTimeoutError extends Error {
+class WaitTimeoutError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "WaitTimeoutError";

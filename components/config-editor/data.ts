@@ -15,11 +15,11 @@ import type { Environment } from "@/server/contracts/environment";
 export type EditScope = { kind: "node"; nodeId: string; label: string } | { kind: "layer"; layer: "app" | "session"; label: string };
 
 const enc = encodeURIComponent;
-export const scopeBase = (envId: string, s: EditScope) =>
+const scopeBase = (envId: string, s: EditScope) =>
   `/api/v1/environments/${enc(envId)}/${s.kind === "node" ? `nodes/${enc(s.nodeId)}` : `layers/${s.layer}`}`;
 const scopeKey = (s: EditScope) => (s.kind === "node" ? `node:${s.nodeId}` : `layer:${s.layer}`);
 
-export const configKeys = {
+const configKeys = {
   all: (envId: string) => ["config-files", envId] as const,
   list: (envId: string, s: EditScope) => [...configKeys.all(envId), scopeKey(s), "list"] as const,
   file: (envId: string, s: EditScope, path: string) => [...configKeys.all(envId), scopeKey(s), "file", path] as const,

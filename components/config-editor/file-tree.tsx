@@ -19,7 +19,7 @@ interface Folder {
 }
 
 /** Pure: catalog entries -> nested folders (etc > php > php.ini). */
-export function buildTree(entries: ConfigFileEntry[]): Folder {
+function buildTree(entries: ConfigFileEntry[]): Folder {
   const root: Folder = { name: "", folders: new Map(), files: [] };
   for (const e of entries) {
     let f = root;
@@ -36,7 +36,7 @@ export function buildTree(entries: ConfigFileEntry[]): Folder {
   return root;
 }
 
-export const sameScope = (a: EditScope, b: EditScope) =>
+const sameScope = (a: EditScope, b: EditScope) =>
   a.kind === b.kind && (a.kind === "node" ? a.nodeId === (b as typeof a).nodeId : a.layer === (b as typeof a).layer);
 
 /** One scope (a node or the app layer) with its files as a folder tree. */

@@ -26,7 +26,7 @@ export function fieldIssues(err: unknown): FieldIssue[] {
   );
 }
 
-export function signInPath(next?: string): string {
+function signInPath(next?: string): string {
   return next && next !== "/" ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in";
 }
 

@@ -8,7 +8,7 @@ import { environmentKeys } from "./environments";
 
 const base = (envId: string) => `/api/v1/environments/${encodeURIComponent(envId)}/database`;
 
-export const databaseKeys = {
+const databaseKeys = {
   backups: (envId: string) => ["environments", "detail", envId, "database", "backups"] as const,
   phpModules: (envId: string, nodeId: string) => ["environments", "detail", envId, "php-modules", nodeId] as const,
 };

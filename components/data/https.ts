@@ -7,7 +7,7 @@ import { environmentKeys } from "./environments";
 
 const base = (envId: string) => `/api/v1/environments/${encodeURIComponent(envId)}`;
 
-export const httpsKeys = {
+const httpsKeys = {
   certificate: (envId: string) => ["https", envId, "certificate"] as const,
   domains: (envId: string) => ["https", envId, "domains"] as const,
 };

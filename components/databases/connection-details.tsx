@@ -5,7 +5,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import type { DatabaseInfo } from "@/server/contracts/environment";
 
 /** The command line a person would type from an app server (the password is asked for, never shown). */
-export function connectionLine(db: DatabaseInfo): string {
+function connectionLine(db: DatabaseInfo): string {
   return db.type === "mariadb"
     ? `mariadb -h ${db.host} -P ${db.port} -u ${db.user} -p ${db.name}`
     : `psql "host=${db.host} port=${db.port} dbname=${db.name} user=${db.user}"`;

@@ -9,7 +9,7 @@ import { cn } from "@/components/ui/cn";
  * The environment's pages. A new page is one entry here plus its folder under
  * app/(dashboard)/environments/[id]/ (the segment is the folder's name).
  */
-export const ENVIRONMENT_TABS: { segment: string; label: string; icon: LucideIcon }[] = [
+const ENVIRONMENT_TABS: { segment: string; label: string; icon: LucideIcon }[] = [
   { segment: "", label: "Overview", icon: LayoutGrid },
   { segment: "deployments", label: "Deployments", icon: Rocket },
   { segment: "config", label: "Config", icon: FileCog },

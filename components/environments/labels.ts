@@ -3,7 +3,7 @@ import type { BadgeTone } from "@/components/ui/badge";
 
 /** People's names for the node types and states the API speaks in. */
 
-export const TYPE_LABEL: Record<string, string> = {
+const TYPE_LABEL: Record<string, string> = {
   "apache-php": "Apache PHP 8.2",
   "nginx-php": "NGINX PHP-FPM 8.2",
   memcached: "Memcached",

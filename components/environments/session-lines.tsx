@@ -1,7 +1,7 @@
 import { CopyButton } from "@/components/ui/copy-button";
 import type { Environment } from "@/server/contracts/environment";
 
-export const sessionLines = (s: Environment["session"]) => `session.save_handler = ${s.saveHandler}\nsession.save_path = "${s.savePath}"`;
+const sessionLines = (s: Environment["session"]) => `session.save_handler = ${s.saveHandler}\nsession.save_path = "${s.savePath}"`;
 
 /** The php.ini lines that point PHP at this environment's session store, ready to paste. */
 export function SessionLines({ session, title }: { session: Environment["session"]; title: string }) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { LogEntry, LogPage } from "@/server/contracts/logs";
 
 /** Lines kept in the browser; older ones drop off the top. */
-export const MAX_LINES = 5000;
+const MAX_LINES = 5000;
 
 export type LogScopeRef = { kind: "node"; nodeId: string } | { kind: "layer"; layer: string };
 

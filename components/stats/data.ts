@@ -7,7 +7,7 @@ import type { GaugePoint, SeriesPoint, Stats, TrafficInput, TrafficRun } from "@
 
 /** Live statistics over server-sent events, merged into one window of points; polling is the fallback. */
 
-export const LIVE_WINDOW_SECONDS = 180;
+const LIVE_WINDOW_SECONDS = 180;
 
 export interface LiveStats {
   stats: Stats | null;
@@ -114,7 +114,7 @@ export function useLiveStats(environmentId: string): LiveStats {
   return state;
 }
 
-export const trafficKey = (id: string) => ["environments", "traffic", id] as const;
+const trafficKey = (id: string) => ["environments", "traffic", id] as const;
 
 export const trafficQuery = (id: string) =>
   queryOptions({

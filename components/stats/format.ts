@@ -1,6 +1,6 @@
 /** Display helpers for the statistics panel. */
 
-export const NODE_COLORS = ["#2852e0", "#e0702a", "#17924a", "#9333ea", "#d02672", "#0e8fae", "#b98900", "#5b6b80"];
+const NODE_COLORS = ["#2852e0", "#e0702a", "#17924a", "#9333ea", "#d02672", "#0e8fae", "#b98900", "#5b6b80"];
 export const nodeColor = (index: number) => NODE_COLORS[index % NODE_COLORS.length]!;
 
 export function formatCount(n: number): string {

@@ -7,7 +7,6 @@ import { cn } from "./cn";
 
 export const Dialog = D.Root;
 export const DialogTrigger = D.Trigger;
-export const DialogClose = D.Close;
 
 export function DialogContent({
   title,

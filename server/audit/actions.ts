@@ -40,4 +40,3 @@ export function actionOf(method: string, template: string, params: Params): stri
   return named ? named(params) : `${method} ${template}`;
 }
 
-export const AUDITED_ROUTES = Object.keys(ACTIONS);

@@ -10,20 +10,20 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 type Params = Record<string, string | string[] | undefined>;
 
-export interface AuditActor {
+interface AuditActor {
   kind: "token" | "session" | "anonymous";
   /** For a session: the first characters of its stored hash, enough to tell sessions apart, useless to an attacker. */
   ref: string | null;
 }
 
 /** Who did it, as far as authentication proved it (a wrong token is "anonymous"). */
-export function auditActor(req: Request, actor: Actor | null): AuditActor {
+function auditActor(req: Request, actor: Actor | null): AuditActor {
   if (!actor) return { kind: "anonymous", ref: null };
   if (actor.kind === "token") return { kind: "token", ref: null };
   return { kind: "session", ref: sessionRef(cookieValue(req.headers.get("cookie"), SESSION_COOKIE)) };
 }
 
-export function sessionRef(cookie: string | undefined): string | null {
+function sessionRef(cookie: string | undefined): string | null {
   return cookie ? sha256(sha256(cookie)).slice(0, 12) : null;
 }
 

@@ -4,7 +4,7 @@ import { safeNextPath } from "./next-path";
 import { isValidUserSession, SESSION_COOKIE } from "./sessions";
 
 /** The header proxy.ts sets so server components know the page asked for (to come back after sign-in). */
-export const PATH_HEADER = "x-phleet-path";
+const PATH_HEADER = "x-phleet-path";
 
 /** For server components: is the dashboard's session cookie a live session? */
 export async function isSignedIn(): Promise<boolean> {

@@ -2,7 +2,7 @@ import { db } from "../db/client";
 import { randomSecret, sha256 } from "./secrets";
 
 export const SESSION_COOKIE = "phleet_session";
-export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** A new dashboard session; returns the cookie value (only its hash is stored). */
 export async function createUserSession(): Promise<{ value: string; expiresAt: Date }> {

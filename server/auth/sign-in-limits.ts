@@ -4,7 +4,7 @@ import { clientKey, RateLimiter, tooManyRequests } from "./rate-limit";
  * Sign-in attempts are limited per client and for everyone together (a flood from many addresses), before
  * the body is read or a password hashed. Kept on globalThis: Next may load this module once per route chunk.
  */
-export const SIGN_IN_LIMITS = {
+const SIGN_IN_LIMITS = {
   /** 5 attempts at once, then one every 12 s (5 a minute) per client. */
   perClient: { burst: 5, refillMs: 12_000 },
   /** 10 at once, then 1 a second from all clients together: bounds the hashing work a flood can cause. */

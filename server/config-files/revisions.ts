@@ -30,7 +30,7 @@ export function revisionsForLayer(envId: string, layer: NodeRole, nodeIds: strin
   });
 }
 
-export const isBaseline = (r: RevisionRow) => r.author === SYSTEM_AUTHOR && r.message === BASELINE_MESSAGE;
+const isBaseline = (r: RevisionRow) => r.author === SYSTEM_AUTHOR && r.message === BASELINE_MESSAGE;
 
 export interface PendingChange {
   path: string;

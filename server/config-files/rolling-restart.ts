@@ -31,7 +31,7 @@ export interface RollingRestartOptions {
 
 type Target = NodeRow & { containerId: string; environmentId: string };
 
-export class NodeNotHealthyError extends Error {
+class NodeNotHealthyError extends Error {
   constructor(
     readonly node: Target,
     readonly reason: string,
@@ -71,7 +71,7 @@ async function targets(envId: string, nodeIds: string[]): Promise<Target[]> {
     .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
-export async function rollingRestart(rt: ContainerRuntime, envId: string, nodes: Target[], ctx: TaskContext, opts: RollingRestartOptions): Promise<void> {
+async function rollingRestart(rt: ContainerRuntime, envId: string, nodes: Target[], ctx: TaskContext, opts: RollingRestartOptions): Promise<void> {
   for (const node of nodes) {
     const startedBefore = (await rt.inspectContainer(node.containerId))?.startedAt ?? null;
     try {
@@ -86,7 +86,7 @@ export async function rollingRestart(rt: ContainerRuntime, envId: string, nodes:
 }
 
 /** Drain (app servers), restart, wait until healthy, put back. Throws NodeNotHealthyError, leaving the node drained. */
-export async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opts: RollingRestartOptions, progress: (m: string) => void): Promise<void> {
+async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opts: RollingRestartOptions, progress: (m: string) => void): Promise<void> {
   const drains = node.role === "app";
   if (drains) {
     progress(`Draining ${node.hostname} from the balancer`);

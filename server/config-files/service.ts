@@ -31,7 +31,7 @@ import { checkOnNode } from "./validate";
 
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
-export function entryView(e: CatalogEntry): ConfigFileEntry {
+function entryView(e: CatalogEntry): ConfigFileEntry {
   return {
     id: e.id,
     path: e.path,

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 /** The audit trail's API shapes: one record per mutating action or terminal session. */
 
-export const AUDIT_OUTCOMES = ["success", "failure", "running"] as const;
-export const AUDIT_ACTOR_KINDS = ["token", "session", "anonymous"] as const;
+const AUDIT_OUTCOMES = ["success", "failure", "running"] as const;
+const AUDIT_ACTOR_KINDS = ["token", "session", "anonymous"] as const;
 
 export const AuditRecord = z
   .object({

@@ -5,12 +5,10 @@ import { Task } from "./environment";
 
 export const CONFIG_LAYERS = ["app", "session", "database"] as const;
 export const RESTART_LAYERS = ["app", "session", "balancer", "database"] as const;
-export const APPLY_MODES = ["none", "reload", "restart"] as const;
-export type ConfigLayer = (typeof CONFIG_LAYERS)[number];
-export type RestartLayer = (typeof RESTART_LAYERS)[number];
+const APPLY_MODES = ["none", "reload", "restart"] as const;
 export type ApplyMode = (typeof APPLY_MODES)[number];
 
-export const MAX_CONFIG_BYTES = 256 * 1024;
+const MAX_CONFIG_BYTES = 256 * 1024;
 export const HEALTH_TIMEOUT = { min: 5_000, max: 600_000, default: 60_000 } as const;
 
 export const ConfigFileEntry = z

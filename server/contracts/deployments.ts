@@ -3,25 +3,22 @@ import { Task } from "./environment";
 
 /** Deployments of the user's application (issue 11): shared by the API, the dashboard and OpenAPI. */
 
-export const DEPLOYMENT_STATUSES = ["pending", "running", "succeeded", "failed", "rolled_back"] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-
-export const ARCHIVE_CONTENT_TYPES = ["application/zip", "application/gzip", "application/x-tar"] as const;
+const DEPLOYMENT_STATUSES = ["pending", "running", "succeeded", "failed", "rolled_back"] as const;
 
 /** A folder inside the release ("" = its root): relative, normalized, no '..'. */
-export const Docroot = z
+const Docroot = z
   .string()
   .max(200)
   .regex(/^(?:[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)?$/, "docroot must be a relative folder inside the release, like 'public' (letters, digits, '.', '_', '-', '/')")
   .refine((s) => !s.split("/").some((p) => p === "." || p === ".."), "docroot may not contain '.' or '..' segments")
   .default("");
 
-export const Message = z.string().max(500).optional();
+const Message = z.string().max(500).optional();
 
 /** Query options of an archive upload. */
 export const ArchiveDeployQuery = z.strictObject({ docroot: Docroot, message: Message });
 
-export const GitSource = z.strictObject({
+const GitSource = z.strictObject({
   url: z.string().min(1).max(1000).meta({ description: "https://, http://, git://, ssh://, file:// URL or an absolute path on the control plane's machine" }),
   ref: z.string().min(1).max(200).regex(/^[^\s~^:?*[\\]+$/, "ref must be a branch, tag or commit").refine((s) => !s.startsWith("-"), "ref may not start with '-'").optional(),
   path: z.string().max(200).optional().meta({ description: "Sub-folder of the repository to deploy" }),
@@ -64,7 +61,7 @@ export type Deployment = z.infer<typeof Deployment>;
 export const DeploymentList = z.object({ items: z.array(Deployment) }).meta({ id: "DeploymentList" });
 export type DeploymentList = z.infer<typeof DeploymentList>;
 
-export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 export const Variable = z
   .strictObject({
     name: z.string().regex(VARIABLE_NAME, "a variable name is letters, digits and '_', not starting with a digit (at most 128)"),

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { CONTAINER_STATUSES } from "../runtime/types";
 
-export const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
-export const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
-export const BALANCER_TYPES = ["nginx"] as const;
-export const DATABASE_TYPES = ["mariadb", "postgresql"] as const;
+const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
+const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
+const BALANCER_TYPES = ["nginx"] as const;
+const DATABASE_TYPES = ["mariadb", "postgresql"] as const;
 export const NODE_ROLES = ["balancer", "app", "session", "database"] as const;
-export const NODE_TYPES = [...APP_SERVER_TYPES, ...SESSION_STORE_TYPES, ...BALANCER_TYPES, ...DATABASE_TYPES] as const;
-export const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
+const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
 
 export const LIMITS = {
   appServers: { min: 1, max: 8 },
@@ -17,11 +16,10 @@ export const LIMITS = {
 
 export type AppServerType = (typeof APP_SERVER_TYPES)[number];
 export type SessionStoreType = (typeof SESSION_STORE_TYPES)[number];
-export type BalancerType = (typeof BALANCER_TYPES)[number];
+type BalancerType = (typeof BALANCER_TYPES)[number];
 export type DatabaseType = (typeof DATABASE_TYPES)[number];
 export type NodeRole = (typeof NODE_ROLES)[number];
-export type NodeType = (typeof NODE_TYPES)[number];
-export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
+export type NodeType = AppServerType | SessionStoreType | BalancerType | DatabaseType;
 
 const countOf = (what: string, min: number, max: number) =>
   z
@@ -66,9 +64,9 @@ export const CreateEnvironmentInput = z
   .meta({ id: "CreateEnvironmentInput" });
 export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInput>;
 
-export const NodeStatus = z.enum(CONTAINER_STATUSES);
+const NodeStatus = z.enum(CONTAINER_STATUSES);
 
-export const NodePort = z.object({
+const NodePort = z.object({
   containerPort: z.number().int(),
   protocol: z.string(),
   hostIp: z.string().optional(),

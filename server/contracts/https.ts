@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** Domains and HTTPS of an environment: API shapes shared by routes, UI and OpenAPI. */
 
-export const MAX_DOMAINS = 50;
+const MAX_DOMAINS = 50;
 // RFC 1123 host names, lowercase, at least two labels; no IP addresses, no wildcard (HTTP-01 cannot prove one).
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -49,8 +49,8 @@ export const HttpsOptionsInput = z
   .meta({ id: "HttpsOptionsInput" });
 export type HttpsOptionsInput = z.infer<typeof HttpsOptionsInput>;
 
-export const CERT_SOURCES = ["acme", "uploaded", "self-signed"] as const;
-export const RENEWAL_STATES = ["idle", "issuing", "failed"] as const;
+const CERT_SOURCES = ["acme", "uploaded", "self-signed"] as const;
+const RENEWAL_STATES = ["idle", "issuing", "failed"] as const;
 
 export const Certificate = z
   .object({

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** The logs API's shapes: node and layer logs, last lines, downloads and live follow. */
 
-export const LOG_STREAMS = ["stdout", "stderr", "file"] as const;
+const LOG_STREAMS = ["stdout", "stderr", "file"] as const;
 
 export const LogEntry = z
   .object({

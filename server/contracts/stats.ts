@@ -13,12 +13,12 @@ export const StatusCounts = z
   .meta({ id: "StatusCounts" });
 export type StatusCounts = z.infer<typeof StatusCounts>;
 
-export const LatencyMs = z
+const LatencyMs = z
   .object({ p50: z.number().nullable(), p95: z.number().nullable() })
   .describe("Upstream response time of the answering attempt, ms, over the last 60 s (null without requests)");
 
-export const COLLECTOR_STATES = ["following", "waiting", "stopped", "off"] as const;
-export const CollectorInfo = z.object({
+const COLLECTOR_STATES = ["following", "waiting", "stopped", "off"] as const;
+const CollectorInfo = z.object({
   state: z.enum(COLLECTOR_STATES).describe("following: reading the balancer log; waiting: the balancer is not running; stopped: the environment is not running; off: PHLEET_STATS=off"),
   message: z.string().nullable(),
   /** Engine timestamp of the last balancer log line read: the cursor the log is resumed from. */
@@ -26,7 +26,7 @@ export const CollectorInfo = z.object({
   reopened: z.number().int().describe("How often the log stream was reopened (balancer restarts)"),
 });
 
-export const BalancerStats = z.object({
+const BalancerStats = z.object({
   requests: StatusCounts.describe("Every request through the balancer since the environment was created"),
   failovers: z.number().int().describe("Requests whose upstream list names more than one address"),
   failedAttempts: z.number().int().describe("Upstream attempts that failed over to another node"),
@@ -56,7 +56,7 @@ export const NodeStats = z
   .meta({ id: "NodeStats" });
 export type NodeStats = z.infer<typeof NodeStats>;
 
-export const SessionNodeStats = z.object({
+const SessionNodeStats = z.object({
   id: z.string(),
   hostname: z.string(),
   up: z.boolean(),
@@ -70,7 +70,7 @@ export const SessionNodeStats = z.object({
   memoryBytes: z.number().nullable(),
 });
 
-export const SessionStats = z.object({
+const SessionStats = z.object({
   type: z.enum(["memcached", "redis"]),
   items: z.number().int().describe("Sessions in the store now (see countRule)"),
   hits: z.number().int().describe("Since the environment was created"),

@@ -18,13 +18,13 @@ import { readBackup, removeBackupFile, writeBackup } from "./store";
  * into a scratch database or one transaction); a daily schedule with a retention count.
  */
 
-export const BACKUP_STEPS = [
+const BACKUP_STEPS = [
   { key: "dump", title: "Dump the database" },
   { key: "store", title: "Keep the dump" },
   { key: "prune", title: "Apply the retention count" },
 ];
 
-export const RESTORE_STEPS = [
+const RESTORE_STEPS = [
   { key: "check", title: "Check the dump is complete" },
   { key: "restore", title: "Load it, all or nothing" },
 ];
@@ -169,7 +169,7 @@ export function dailyBackupDue(now: Date, hourUtc: number, lastScheduled: Date |
 }
 
 /** One round of the schedule (background/index.ts runs it every few minutes). */
-export async function runScheduledBackups(rt: ContainerRuntime = runtime(), now = new Date()): Promise<number> {
+async function runScheduledBackups(rt: ContainerRuntime = runtime(), now = new Date()): Promise<number> {
   let started = 0;
   const records = await db().database.findMany({ where: { backupDaily: true, environment: { status: "running" } } });
   for (const r of records) {

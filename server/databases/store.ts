@@ -4,14 +4,14 @@ import { databaseUrl } from "../db/url";
 
 /** Where the control plane keeps database dumps: a `backups` folder next to its own SQLite file, one folder per environment. */
 
-export function backupsRoot(): string {
+function backupsRoot(): string {
   const url = databaseUrl();
   const file = url.startsWith("file:") ? url.slice("file:".length) : null;
   const dataDir = file && file !== ":memory:" ? path.dirname(path.resolve(file)) : path.resolve("data");
   return path.join(dataDir, "backups");
 }
 
-export function backupPath(envId: string, file: string): string {
+function backupPath(envId: string, file: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(envId) || !/^[A-Za-z0-9_.-]+$/.test(file)) throw new Error("bad backup path");
   return path.join(backupsRoot(), envId, file);
 }

@@ -2,8 +2,6 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/client";
 import { databaseUrl } from "./url";
 
-export type Db = PrismaClient;
-
 // One client per process; Next's dev server reloads modules, so the instance lives on globalThis.
 const g = globalThis as unknown as { __phleetDb?: PrismaClient };
 

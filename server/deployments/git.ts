@@ -26,7 +26,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-export function checkGitUrl(url: string): void {
+function checkGitUrl(url: string): void {
   if (/^-/.test(url)) throw gitFailed("The Git URL may not start with '-'");
   if (path.isAbsolute(url)) return;
   if (/^(https?|git|ssh|file):\/\//.test(url)) return;

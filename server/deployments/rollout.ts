@@ -15,7 +15,7 @@ import { releaseTarPath } from "./store";
 
 export type RolloutNode = AppNode & { id: string; running: boolean };
 
-export const stepKeyOf = (n: { id: string }) => `switch-${n.id}`;
+const stepKeyOf = (n: { id: string }) => `switch-${n.id}`;
 
 export function rolloutSteps(nodes: { id: string; hostname: string }[]) {
   return [

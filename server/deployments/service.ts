@@ -43,7 +43,7 @@ async function runningEnv(envId: string) {
 }
 
 /** The demo app every new environment starts with, recorded as its first (current) release. */
-export async function ensureDemoRelease(envId: string): Promise<void> {
+async function ensureDemoRelease(envId: string): Promise<void> {
   if (await db().deployment.findFirst({ where: { environmentId: envId } })) return;
   const id = crypto.randomBytes(12).toString("hex");
   const tar = releaseTarPath(id);
@@ -253,7 +253,7 @@ export async function listDeployments(envId: string): Promise<DeploymentList> {
   return { items: await Promise.all(rows.map(view)) };
 }
 
-export async function getDeployment(envId: string, id: string): Promise<Deployment> {
+async function getDeployment(envId: string, id: string): Promise<Deployment> {
   const row = await db().deployment.findFirst({ where: { id, environmentId: envId } });
   if (!row) throw notFound("Deployment", id);
   return view(row);

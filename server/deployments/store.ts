@@ -6,7 +6,7 @@ import { databaseUrl } from "../db/url";
  * The control plane's copy of every release (its normalized tar), next to the database: new nodes
  * and re-activations are served from it, so nothing has to be fetched again.
  */
-export function releaseStoreDir(): string {
+function releaseStoreDir(): string {
   const url = databaseUrl();
   const file = url.startsWith("file:") ? url.slice("file:".length) : "./data/phleet.db";
   const dir = path.join(path.dirname(path.resolve(/*turbopackIgnore: true*/ file)), "releases");

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { CreateEnvironmentInput } from "../contracts/environment";
+import { APP_ENV_FILE } from "../deployments/layout";
 import { db } from "../db/client";
 import { createEnvironment, deleteEnvironment, getEnvironment } from "./service";
 import { planNodes } from "./topology";
@@ -101,7 +102,12 @@ describe("an environment with a database node (in-memory runtime)", () => {
     expect(dbContainer.spec.env ?? []).toEqual([]);
 
     for (const app of rt.byLabel({ [LABEL.environment]: env.id, [LABEL.role]: "app" })) {
-      expect(app.spec.env).toEqual([`DB_HOST=${creds.host}`, "DB_PORT=3306", `DB_NAME=${creds.name}`, `DB_USER=${creds.user}`, `DB_PASSWORD=${creds.password}`]);
+      // With the layer's variables (the file PHP loads before every script), never as container environment.
+      expect(app.spec.env ?? []).toEqual([]);
+      const vars = app.files.get(APP_ENV_FILE) ?? "";
+      for (const [k, v] of [["DB_HOST", creds.host], ["DB_PORT", "3306"], ["DB_NAME", creds.name], ["DB_USER", creds.user], ["DB_PASSWORD", creds.password]]) {
+        expect(vars).toContain(`'${k}' => '${v}',`);
+      }
     }
     // No task step message of the creation carries the password.
     const steps = await db().taskStep.findMany({ where: { task: { environmentId: env.id } } });

@@ -16,7 +16,7 @@ import { databaseNodeSetup } from "../nodes/database-env";
 
 /** Creating one node's container, with every file it must have before its first start; shared by provisioning, scaling and repair. */
 
-export function nodeLabels(envId: string, node: { id: string; role: string }) {
+function nodeLabels(envId: string, node: { id: string; role: string }) {
   return managedLabels(config().PHLEET_INSTANCE, {
     [LABEL.environment]: envId,
     [LABEL.node]: node.id,
@@ -41,7 +41,7 @@ function renderedFiles(env: EnvRow, node: NodeRow, all: NodeRow[]): FileSpec[] {
 }
 
 /** Rendered files, with what the config editor saved for the node's layer and the node laid over them. */
-export async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<FileSpec[]> {
+async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<FileSpec[]> {
   const files = new Map(renderedFiles(env, node, all).map((f) => [f.path, f]));
   for (const f of await desiredFiles(env.id, node)) files.set(f.path, f);
   return [...files.values()];

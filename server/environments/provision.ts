@@ -114,12 +114,8 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
   await db().environment.update({ where: { id: envId }, data: { status: "running", error: null } });
 }
 
-export function isCancelled(err: unknown) {
-  return err instanceof Cancelled;
-}
-
 /** Removes every container and network that carries the environment's label. */
-export async function removeEnvironmentResources(rt: ContainerRuntime, envId: string, progress?: (m: string) => void) {
+async function removeEnvironmentResources(rt: ContainerRuntime, envId: string, progress?: (m: string) => void) {
   const containers = await rt.listContainers({ [LABEL.environment]: envId });
   await Promise.all(containers.map((c) => rt.removeContainer(c.id)));
   progress?.(`${containers.length} container${containers.length === 1 ? "" : "s"} removed`);

@@ -22,11 +22,11 @@ export interface PlannedNode {
 const HOST_BASE: Record<NodeRole, number> = { balancer: 1, database: 4, session: 10, app: 20 };
 export const MAX_APP_ORDINAL = 200;
 
-export function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): string {
+function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): string {
   return `${subnetPrefix}.${HOST_BASE[role] + ordinal}`;
 }
 
-export function hostnameOf(envName: string, role: NodeRole, type: string, ordinal: number): string {
+function hostnameOf(envName: string, role: NodeRole, type: string, ordinal: number): string {
   if (role === "balancer") return `${envName}-lb`;
   if (role === "database") return `${envName}-db`;
   return `${envName}-${role === "app" ? "app" : type}-${ordinal}`;

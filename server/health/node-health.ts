@@ -39,7 +39,7 @@ export function nodeHealth(nodeId: string, raw: ContainerStatus, now = Date.now(
 }
 
 /** A node that should run and does not serve right now (starting counts as on its way, not down). */
-export function isDown(status: ContainerStatus): boolean {
+function isDown(status: ContainerStatus): boolean {
   return status !== "running" && status !== "starting";
 }
 

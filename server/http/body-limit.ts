@@ -6,11 +6,11 @@ import { AppError } from "../errors";
  */
 
 /** Any API body: the largest is a config file (MAX_CONFIG_BYTES characters, up to 4 bytes each in UTF-8) plus JSON. */
-export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /** Sign-in: a password fits in a few hundred bytes. */
 export const SIGN_IN_BODY_LIMIT = 4 * 1024;
 
-export const payloadTooLarge = (limit: number) =>
+const payloadTooLarge = (limit: number) =>
   new AppError("payload_too_large", `The request body must be at most ${limit} bytes`, 413, { limitBytes: limit });
 
 /** Refuses a declared Content-Length over the limit, before anything is read. */

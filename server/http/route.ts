@@ -6,7 +6,7 @@ import { log } from "../log";
 import { checkDeclaredLength, readBodyText } from "./body-limit";
 import { isAppError, isRuntimeError, isZodError } from "./error-kinds";
 
-export interface RouteContext<P> {
+interface RouteContext<P> {
   req: Request;
   params: P;
   actor: Actor | null;
@@ -42,7 +42,7 @@ export function apiError(status: number, code: string, message: string, details?
   return json({ error: details === undefined ? { code, message } : { code, message, details } }, status);
 }
 
-export function errorResponse(err: unknown): Response {
+function errorResponse(err: unknown): Response {
   if (isAppError(err)) {
     const res = apiError(err.status, err.code, err.message, err.details);
     const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -59,7 +59,7 @@ export function errorResponse(err: unknown): Response {
   return apiError(500, "internal", "Something went wrong inside Phleet; the server log has the details");
 }
 
-export function issuesOf(err: z.ZodError) {
+function issuesOf(err: z.ZodError) {
   return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 

@@ -11,10 +11,10 @@ import { open, seal } from "./secret-box";
  * written into the balancer, which serves /.well-known/acme-challenge/ from ACME_ROOT on port 80.
  */
 
-export const LETS_ENCRYPT = acme.directory.letsencrypt.production;
+const LETS_ENCRYPT = acme.directory.letsencrypt.production;
 const ACCOUNT_KEY = "acme.accountKey";
 
-export function acmeDirectory(): string {
+function acmeDirectory(): string {
   return process.env.PHLEET_ACME_DIRECTORY_URL || LETS_ENCRYPT;
 }
 

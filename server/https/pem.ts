@@ -39,7 +39,7 @@ export function splitChain(pem: string): crypto.X509Certificate[] {
 
 const oneLine = (dn: string) => dn.split("\n").filter(Boolean).join(", ");
 
-export function namesOf(cert: crypto.X509Certificate): string[] {
+function namesOf(cert: crypto.X509Certificate): string[] {
   const san = cert.subjectAltName;
   if (san) {
     return san
@@ -63,9 +63,6 @@ export function certInfo(pem: string): CertInfo {
     fingerprint: leaf.fingerprint256,
   };
 }
-
-/** The leaf's serial, to tell one certificate from the next (renewal) without parsing the rest. */
-export const serialOf = (pem: string) => splitChain(pem)[0]!.serialNumber;
 
 /**
  * An uploaded chain and key, checked before use: every block parses, the key matches the leaf, each

@@ -1,6 +1,6 @@
 /** Pure renderers of the balancer's HTTPS files and the app servers' HTTPS ini (no I/O). */
 
-export const TLS_DIR = "/etc/nginx/phleet-tls";
+const TLS_DIR = "/etc/nginx/phleet-tls";
 export const TLS_CERT_PATH = `${TLS_DIR}/cert.pem`;
 export const TLS_KEY_PATH = `${TLS_DIR}/key.pem`;
 /** Included at http level of nginx.conf: the HTTPS server. */
@@ -10,7 +10,7 @@ export const TLS_HTTP_CONF = `${TLS_DIR}/http.conf`;
 /** Included in the port-80 server's `location /`: the redirect to HTTPS, when forced. */
 export const TLS_REDIRECT_CONF = `${TLS_DIR}/redirect.conf`;
 /** HTTP-01 answers: the balancer serves /.well-known/acme-challenge/<token> from here. */
-export const ACME_ROOT = "/var/lib/phleet-acme";
+const ACME_ROOT = "/var/lib/phleet-acme";
 export const ACME_CHALLENGE_DIR = `${ACME_ROOT}/.well-known/acme-challenge`;
 
 export interface HttpsOptions {

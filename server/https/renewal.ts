@@ -12,7 +12,7 @@ import { startAcme } from "./service";
  * or retry time (back-off after a failure) has come is ordered again. An environment busy with another
  * change is simply tried at the next round.
  */
-export async function renewDue(rt: ContainerRuntime = runtime(), now = new Date()): Promise<string[]> {
+async function renewDue(rt: ContainerRuntime = runtime(), now = new Date()): Promise<string[]> {
   const rows = await db().environmentTls.findMany({
     where: { acme: true, environment: { status: "running", httpsPort: { not: null } }, OR: [{ nextRenewalAt: null }, { nextRenewalAt: { lte: now } }, { renewalState: "issuing" }] },
     include: { environment: { include: { tasks: { where: { kind: "certificate.acme", status: { in: ["pending", "running"] } }, select: { id: true } } } } },

@@ -135,7 +135,7 @@ export async function renewCertificate(envId: string, rt: ContainerRuntime = run
   return getCertificate(envId, await startAcme(envId, rt));
 }
 
-export const ACME_STEPS = [
+const ACME_STEPS = [
   { key: "order", title: "Get a certificate from the ACME CA (HTTP-01 answered by the balancer)" },
   { key: "install", title: "Install it on the balancer" },
 ];

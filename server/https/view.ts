@@ -4,10 +4,10 @@ import type { TlsRow } from "./state";
 
 /** The certificate as the API shows it: facts read from the stored chain, never the key. */
 
-export const WARN_DAYS = 30;
+const WARN_DAYS = 30;
 const DAY = 86_400_000;
 
-export const httpsUrlOf = (publishHost: string, httpsPort: number | null) => (httpsPort ? `https://${publishHost}:${httpsPort}` : null);
+const httpsUrlOf = (publishHost: string, httpsPort: number | null) => (httpsPort ? `https://${publishHost}:${httpsPort}` : null);
 
 export function certificateView(
   tls: TlsRow | null,

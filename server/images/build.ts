@@ -31,7 +31,7 @@ function walk(dir: string, prefix: string, out: ContextFile[]) {
   }
 }
 
-export function contextFiles(name: string): ContextFile[] {
+function contextFiles(name: string): ContextFile[] {
   const root = imagesDir();
   const own = path.join(/*turbopackIgnore: true*/ root, name);
   if (!fs.existsSync(path.join(own, "Dockerfile"))) throw new Error(`images/${name}/Dockerfile is missing`);
@@ -43,7 +43,7 @@ export function contextFiles(name: string): ContextFile[] {
 }
 
 /** Content hash of a build context: names, modes and bytes. */
-export function contextHash(name: string): string {
+function contextHash(name: string): string {
   const h = crypto.createHash("sha256");
   for (const f of contextFiles(name)) {
     h.update(`${f.name}\0${(f.mode & 0o111) !== 0 ? "x" : "-"}\0`);

@@ -6,7 +6,7 @@
  * inside the container through the engine (archive and exec), never over the network.
  */
 
-export type LogSelector =
+type LogSelector =
   | { kind: "container"; stream?: "stdout" | "stderr"; match?: RegExp }
   | { kind: "file"; path: string };
 

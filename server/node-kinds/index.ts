@@ -42,4 +42,4 @@ export function databaseOf(type: string): NonNullable<NodeKind["database"]> {
   return database;
 }
 
-export type { CatalogEntry, DatabaseCounters, DatabaseKind, NodeKind, Reload, SessionNodeReading, SessionStoreKind, Validator } from "./types";
+export type { CatalogEntry,   NodeKind, Reload, SessionNodeReading, SessionStoreKind, Validator } from "./types";

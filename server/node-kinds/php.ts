@@ -41,7 +41,7 @@ export function sessionIniEntry(sapi: "apache2" | "fpm", reload: Reload): Catalo
 }
 
 /** The layer's list of switchable PHP extensions (images/<app kind>/php-extensions.ini), linked into the SAPI's and the CLI's conf.d. */
-export const PHP_EXTENSIONS_PATH = "/etc/php/8.2/phleet/extensions.ini";
+const PHP_EXTENSIONS_PATH = "/etc/php/8.2/phleet/extensions.ini";
 
 export function phpExtensionsEntry(reload: Reload): CatalogEntry {
   return {

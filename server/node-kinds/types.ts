@@ -80,12 +80,10 @@ export interface SessionNodeReading {
   bytes: number;
 }
 
-export const FILE_LANGUAGES = ["ini", "nginx", "apache", "plain"] as const;
-export type FileLanguage = (typeof FILE_LANGUAGES)[number];
+type FileLanguage = "ini" | "nginx" | "apache" | "plain";
 
 /** How a saved file takes effect: a graceful reload where the server has one, a restart otherwise. */
-export const RELOAD_KINDS = ["graceful", "restart"] as const;
-export type ReloadKind = (typeof RELOAD_KINDS)[number];
+type ReloadKind = "graceful" | "restart";
 
 /** A graceful reload: the command, and the server whose workers it replaces (their process name). */
 export interface Reload {

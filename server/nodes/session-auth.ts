@@ -17,10 +17,10 @@ import { REDIS_APP_USER, sessionWiring, type StoreAuth } from "../node-kinds/ren
  * - the default user is off: a client without credentials gets NOAUTH for every command.
  */
 
-export { REDIS_APP_USER };
-export const REDIS_MONITOR_USER = "phleet-monitor";
-export const REDIS_ACL_PATH = "/etc/redis/users.acl";
-export const REDIS_MONITOR_PASS_PATH = "/etc/redis/phleet-monitor.pass";
+;
+const REDIS_MONITOR_USER = "phleet-monitor";
+const REDIS_ACL_PATH = "/etc/redis/users.acl";
+const REDIS_MONITOR_PASS_PATH = "/etc/redis/phleet-monitor.pass";
 
 const SECRET_KEY = "secrets.sessionStore";
 
@@ -33,12 +33,12 @@ async function masterSecret(): Promise<string> {
   return (await db().setting.findUniqueOrThrow({ where: { key: SECRET_KEY } })).value;
 }
 
-export interface SessionStoreSecrets {
+interface SessionStoreSecrets {
   app: StoreAuth;
   monitorPassword: string;
 }
 
-export async function sessionStoreSecrets(envId: string): Promise<SessionStoreSecrets> {
+async function sessionStoreSecrets(envId: string): Promise<SessionStoreSecrets> {
   const secret = await masterSecret();
   const derive = (purpose: string) => crypto.createHmac("sha256", secret).update(`${purpose}:${envId}`).digest("base64url");
   return { app: { user: REDIS_APP_USER, password: derive("redis-app") }, monitorPassword: derive("redis-monitor") };
@@ -47,7 +47,7 @@ export async function sessionStoreSecrets(envId: string): Promise<SessionStoreSe
 const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
 /** users.acl of a Redis node: passwords only as SHA-256 hashes. */
-export function renderRedisAcl(s: SessionStoreSecrets): string {
+function renderRedisAcl(s: SessionStoreSecrets): string {
   return [
     "user default off resetkeys resetchannels -@all",
     `user ${REDIS_APP_USER} on #${sha(s.app.password)} ~PHPREDIS_SESSION:* resetchannels +@all -@dangerous -@admin -@pubsub -keys -scan -randomkey`,
@@ -57,7 +57,7 @@ export function renderRedisAcl(s: SessionStoreSecrets): string {
 }
 
 /** The files a Redis node gets at creation: its users, and the monitor password for Phleet's probes. */
-export function redisNodeFiles(s: SessionStoreSecrets): FileSpec[] {
+function redisNodeFiles(s: SessionStoreSecrets): FileSpec[] {
   return [
     { path: REDIS_ACL_PATH, content: renderRedisAcl(s), mode: 0o644 },
     { path: REDIS_MONITOR_PASS_PATH, content: `${s.monitorPassword}\n`, mode: 0o644 },
@@ -65,13 +65,13 @@ export function redisNodeFiles(s: SessionStoreSecrets): FileSpec[] {
 }
 
 /** Next to the kind's session ini (90-phleet-session.ini), read after it. */
-export const sessionAuthIniPath = (appType: string) => phpOf(appType).sessionIniPath.replace("90-phleet-session.ini", "91-phleet-session-auth.ini");
+const sessionAuthIniPath = (appType: string) => phpOf(appType).sessionIniPath.replace("90-phleet-session.ini", "91-phleet-session-auth.ini");
 
 /**
  * On each app server, after 90-phleet-session.ini: the same save_path with the credentials. Root-only: PHP
  * reads its ini files in the server's root master process, before the workers drop to www-data.
  */
-export function sessionAuthIni(appType: string, storeIps: string[], s: SessionStoreSecrets): FileSpec {
+function sessionAuthIni(appType: string, storeIps: string[], s: SessionStoreSecrets): FileSpec {
   const { savePath } = sessionWiring("redis", storeIps, s.app);
   return {
     path: sessionAuthIniPath(appType),

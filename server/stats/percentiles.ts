@@ -1,5 +1,5 @@
 /** Pure: percentiles of small sample sets (nearest-rank on a sorted copy). */
-export function percentile(sorted: readonly number[], p: number): number | null {
+function percentile(sorted: readonly number[], p: number): number | null {
   if (!sorted.length) return null;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;

@@ -17,7 +17,7 @@ export interface PersistedState {
   session: SessionTotalsState;
 }
 
-export interface CollectorNode {
+interface CollectorNode {
   id: string;
   role: string;
   ordinal: number;

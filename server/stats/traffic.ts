@@ -10,7 +10,7 @@ import { createTask, runTask } from "../tasks/runner";
  * sessions (50) and time, and only ever sent to 127.0.0.1 (the balancer's published port).
  */
 
-export const TRAFFIC_PATH = "/counter.php";
+const TRAFFIC_PATH = "/counter.php";
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Beyond the time the requests need at their rate, how long a run may take before it is stopped. */
 const GRACE_MS = 60_000;
@@ -25,13 +25,13 @@ export async function getTraffic(envId: string): Promise<{ run: TrafficRun | nul
   return { run: latestTraffic(envId) };
 }
 
-export function latestTraffic(envId: string): TrafficRun | null {
+function latestTraffic(envId: string): TrafficRun | null {
   const r = runs.get(envId);
   return r ? { ...r, byStatus: { ...r.byStatus }, byNode: { ...r.byNode } } : null;
 }
 
 /** The environment's URL as test traffic may use it: its published port on 127.0.0.1, or a reason why not. */
-export function loopbackTarget(publishHost: string, port: number | null): string {
+function loopbackTarget(publishHost: string, port: number | null): string {
   if (!port) throw conflict("The environment has no published port yet; wait until it is running");
   if (!LOOPBACK_PUBLISH_HOSTS.has(publishHost)) {
     throw conflict(`Test traffic is only sent to 127.0.0.1, and this server publishes balancers on ${publishHost} (PHLEET_PUBLISH_HOST)`);
@@ -136,7 +136,7 @@ const wait = (ms: number, signal: AbortSignal) =>
  * Request i is due at start + i / rate; each session is one visitor sending its requests one after
  * another (so its first answer sets its cookie before its second request), sessions run side by side.
  */
-export async function sendTraffic(url: string, input: TrafficInput, run: TrafficRun, signal: AbortSignal): Promise<void> {
+async function sendTraffic(url: string, input: TrafficInput, run: TrafficRun, signal: AbortSignal): Promise<void> {
   const host = new URL(url).hostname;
   if (host !== "127.0.0.1") throw new Error(`test traffic goes only to 127.0.0.1, not ${host}`);
   const started = performance.now();

@@ -57,4 +57,4 @@ export function api() {
   };
 }
 
-export { SessionClient, type CounterReply } from "./session-client";
+export { SessionClient,  } from "./session-client";

@@ -39,7 +39,7 @@ export function migrate(env: Record<string, string>): void {
  * The lines scripts/up.sh ends with (its listen-address defaults and the final `exec` that starts the server),
  * so a test can start the app exactly as `npm run up` does, without its install and build steps.
  */
-export function upStartCommand(): string {
+function upStartCommand(): string {
   const lines = fs.readFileSync(path.join(root, "scripts", "up.sh"), "utf8").split("\n");
   const defaults = lines.filter((l) => /^export (PORT|PHLEET_HOST)=/.test(l));
   const exec = lines.filter((l) => l.startsWith("exec ")).pop();

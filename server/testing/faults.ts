@@ -19,7 +19,7 @@ export async function execIn(containerId: string, cmd: string[]): Promise<string
   return Buffer.concat(out).toString("utf8");
 }
 
-export const healthOf = async (containerId: string) => (await docker.getContainer(containerId).inspect()).State.Health?.Status;
+const healthOf = async (containerId: string) => (await docker.getContainer(containerId).inspect()).State.Health?.Status;
 
 /** Creates an environment through the API and waits until it runs. */
 export async function createRunning(body: unknown): Promise<Environment> {

@@ -27,7 +27,7 @@ export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
 
 const toCount = (raw: string) => (raw.trim() === "" ? Number.NaN : Number(raw));
 
-export function toInput(v: WizardValues): unknown {
+function toInput(v: WizardValues): unknown {
   return {
     name: v.name,
     appServer: { type: v.appType, count: toCount(v.appCount) },

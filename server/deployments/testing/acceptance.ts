@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { Environment } from "../../contracts/environment";
 import type { Client } from "../../config-files/test-helpers";
 import { createEnv, deleteEnv, waitTask } from "../../config-files/test-helpers";
-import { adminerRoot, demoVariant, tarGzOf, tarOf } from "./fixtures";
+import { adminerRoot, demoVariant, tarGzOf } from "./fixtures";
 import { currentOf, deployRaw, getThroughBalancer, gitRepoOf, list, releaseDirs, servedTargets, waitDeployment } from "./scenario";
 
 /**
@@ -140,5 +140,3 @@ export async function deploymentAcceptance(client: Client, appType: "apache-php"
     await deleteEnv(client, env.id);
   }
 }
-
-export { tarOf };

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { expect } from "vitest";
 import type { Deployment, DeploymentList } from "../../contracts/deployments";
 import type { Environment } from "../../contracts/environment";
-import { catFile, docker, type Client } from "../../config-files/test-helpers";
+import { docker, type Client } from "../../config-files/test-helpers";
 
 /** Shared steps of the deployment integration tests (real engine, real PHP, the real API). */
 
@@ -63,7 +63,7 @@ export async function releaseDirs(env: Environment): Promise<string[][]> {
   return out;
 }
 
-export async function execOut(containerId: string, cmd: string[]): Promise<string> {
+async function execOut(containerId: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
@@ -95,5 +95,3 @@ export function gitRepoOf(dir: string, sub: string): string {
   git("commit", "-qm", "adminer");
   return repo;
 }
-
-export { catFile };
