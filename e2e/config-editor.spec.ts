@@ -1,5 +1,4 @@
-import type { Environment } from "../server/contracts/environment";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-cfg";
 
@@ -9,20 +8,9 @@ test("edit php.ini of an app server, review the diff, save, restart and see the 
   await signIn(page);
   const headers = { origin: baseURL! };
 
-  const created = await page.request.post("/api/v1/environments", {
-    data: { name: NAME, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } },
-    headers,
-  });
-  expect(created.status()).toBe(202);
-  const envId = ((await created.json()) as Environment).id;
-  let env: Environment | null = null;
-  await expect
-    .poll(async () => {
-      env = (await (await page.request.get(`/api/v1/environments/${envId}`)).json()) as Environment;
-      return env.status;
-    }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
-  const url = env!.url!;
+  const env = await createRunning(page, baseURL!, { name: NAME, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } });
+  const envId = env.id;
+  const url = env.url!;
   expect(new URL(url).hostname).toBe("127.0.0.1");
 
   try {

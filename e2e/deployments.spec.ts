@@ -2,8 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import type { Environment } from "../server/contracts/environment";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-deploy";
 
@@ -12,17 +11,9 @@ test("upload an archive in the dashboard, watch the progress, open the new relea
   test.setTimeout(480_000);
   await signIn(page);
   const headers = { origin: baseURL! };
-  const created = await page.request.post("/api/v1/environments", { data: { name: NAME, appServer: { type: "nginx-php", count: 2 }, sessionStore: { type: "memcached", count: 1 } }, headers });
-  expect(created.status()).toBe(202);
-  const envId = ((await created.json()) as Environment).id;
-  let env: Environment | null = null;
-  await expect
-    .poll(async () => {
-      env = (await (await page.request.get(`/api/v1/environments/${envId}`)).json()) as Environment;
-      return env.status;
-    }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
-  const url = env!.url!;
+  const env = await createRunning(page, baseURL!, { name: NAME, appServer: { type: "nginx-php", count: 2 }, sessionStore: { type: "memcached", count: 1 } });
+  const envId = env.id;
+  const url = env.url!;
   expect(new URL(url).hostname).toBe("127.0.0.1");
 
   // A small release of the user's own: a page that says which release it is.

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
+import type { Environment } from "../server/contracts/environment";
 import { E2E_ADMIN_PASSWORD } from "./constants";
 
 const SHOTS = path.join(__dirname, ".screenshots");
@@ -53,4 +54,19 @@ export async function shoot(page: Page, name: string, opts: { dark?: boolean; fu
     await page.emulateMedia({ colorScheme: "light" });
   }
   await page.setViewportSize(original);
+}
+
+/** Creates an environment through the dashboard's own API (its session cookie, same origin) and waits (bounded) until it runs. */
+export async function createRunning(page: Page, origin: string, body: Record<string, unknown>): Promise<Environment> {
+  const created = await page.request.post("/api/v1/environments", { data: body, headers: { origin } });
+  expect(created.status(), await created.text()).toBe(202);
+  const id = ((await created.json()) as Environment).id;
+  let env: Environment | null = null;
+  await expect
+    .poll(async () => {
+      env = (await (await page.request.get(`/api/v1/environments/${id}`)).json()) as Environment;
+      return env.status;
+    }, { timeout: 300_000, intervals: [2000] })
+    .toBe("running");
+  return env!;
 }

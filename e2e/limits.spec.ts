@@ -1,6 +1,5 @@
 import Docker from "dockerode";
-import type { Environment } from "../server/contracts/environment";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-limits";
 
@@ -9,19 +8,8 @@ test("change the app layer's memory limit from the environment page", async ({ p
   test.setTimeout(480_000);
   await signIn(page);
   const headers = { origin: baseURL! };
-  const created = await page.request.post("/api/v1/environments", {
-    data: { name: NAME, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } },
-    headers,
-  });
-  expect(created.status()).toBe(202);
-  const envId = ((await created.json()) as Environment).id;
-  let env: Environment | null = null;
-  await expect
-    .poll(async () => {
-      env = (await (await page.request.get(`/api/v1/environments/${envId}`)).json()) as Environment;
-      return env.status;
-    }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
+  const env = await createRunning(page, baseURL!, { name: NAME, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } });
+  const envId = env.id;
   try {
     await page.goto(`/environments/${envId}`);
     const layer = page.locator('[data-layer="app"]');
@@ -41,7 +29,7 @@ test("change the app layer's memory limit from the environment page", async ({ p
     await dialog.getByRole("button", { name: "Apply" }).click();
     await expect(dialog).toBeHidden();
 
-    const app = env!.nodes.find((n) => n.role === "app")!;
+    const app = env.nodes.find((n) => n.role === "app")!;
     const hc = (await new Docker().getContainer(app.containerId!).inspect()).HostConfig;
     expect(hc.Memory).toBe(384 * 1024 * 1024);
     expect(hc.NanoCpus).toBe(0.5e9);

@@ -1,7 +1,6 @@
-import type { Environment } from "../server/contracts/environment";
 import type { WebSocket } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD } from "./constants";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-ops";
 
@@ -10,20 +9,9 @@ test("terminal into an app server, live logs of the layer, and the audit trail",
   test.setTimeout(480_000);
   await signIn(page);
   const headers = { origin: baseURL! };
-  const created = await page.request.post("/api/v1/environments", {
-    data: { name: NAME, appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 1 } },
-    headers,
-  });
-  expect(created.status()).toBe(202);
-  const envId = ((await created.json()) as Environment).id;
-  let env: Environment | null = null;
-  await expect
-    .poll(async () => {
-      env = (await (await page.request.get(`/api/v1/environments/${envId}`)).json()) as Environment;
-      return env.status;
-    }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
-  const app = env!.nodes.find((n) => n.role === "app")!;
+  const env = await createRunning(page, baseURL!, { name: NAME, appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 1 } });
+  const envId = env.id;
+  const app = env.nodes.find((n) => n.role === "app")!;
   const term = page.getByTestId("terminal");
   const screen = term.locator(".xterm-rows");
   /** The terminal's rows, one line each (xterm draws a div per row). */
@@ -94,13 +82,13 @@ test("terminal into an app server, live logs of the layer, and the audit trail",
       await page.getByLabel("Source").selectOption("access");
       await expect(page.getByText("Live", { exact: true })).toBeVisible({ timeout: 10_000 });
       const lines = page.getByTestId("log-lines");
-      for (let i = 0; i < 3; i++) await page.request.get(`${env!.url}/index.php?m=${marker}`);
+      for (let i = 0; i < 3; i++) await page.request.get(`${env.url}/index.php?m=${marker}`);
       await expect(lines).toContainText(marker, { timeout: 5000 });
       await page.getByLabel("Filter").fill(marker);
       await expect(lines.locator("[data-stream]")).toHaveCount(3);
       await shoot(page, "41-logs", { fullPage: false });
       await page.getByRole("button", { name: "Pause" }).click();
-      await page.request.get(`${env!.url}/index.php?m=${marker}`);
+      await page.request.get(`${env.url}/index.php?m=${marker}`);
       await expect(page.getByRole("button", { name: /Resume \(\d+ new\)/ })).toBeVisible({ timeout: 5000 });
       await expect(lines.locator("[data-stream]")).toHaveCount(3);
       await page.getByRole("button", { name: /Resume/ }).click();
