@@ -19,6 +19,21 @@ const ACTIONS: Record<string, (p: Params) => string> = {
   "POST /environments/{id}/layers/{layer}/restart": () => "layer.restart",
   "POST /environments/{id}/traffic": () => "traffic.send",
   "POST /reconcile": () => "reconcile",
+  "POST /environments/{id}/stop": () => "environment.stop",
+  "POST /environments/{id}/start": () => "environment.start",
+  "POST /environments/{id}/restart": () => "environment.restart",
+  "PUT /environments/{id}/layers/{layer}/limits": () => "limits.change",
+  "POST /environments/{id}/deployments": () => "deployment.create",
+  "POST /environments/{id}/deployments/{deploymentId}/activate": () => "deployment.activate",
+  "PUT /environments/{id}/deployment-settings": () => "deployment.settings",
+  "PUT /environments/{id}/variables": () => "variables.change",
+  "PUT /environments/{id}/domains": () => "domains.change",
+  "PUT /environments/{id}/certificate": () => "certificate.change",
+  "POST /environments/{id}/certificate/renew": () => "certificate.renew",
+  "PUT /environments/{id}/https": () => "https.options",
+  "POST /environments/{id}/database/backups": () => "database.backup",
+  "POST /environments/{id}/database/backups/{backupId}/restore": () => "database.restore",
+  "PUT /environments/{id}/database/backup-schedule": () => "database.backup-schedule",
 };
 
 /** The route's template: "/environments/abc/nodes/xyz/stop" with {id, nodeId, action} -> "/environments/{id}/nodes/{nodeId}/{action}". */

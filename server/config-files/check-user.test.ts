@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { withCheckPid } from "./check-user";
+import { withCheckPid, withoutManagedTls } from "./check-user";
 
 describe("withCheckPid", () => {
   test.each([
@@ -9,5 +9,14 @@ describe("withCheckPid", () => {
     ["appends when there is none", "events {}\n", "events {}\npid /tmp/c.pid;\n"],
   ])("%s", (_label, input, expected) => {
     expect(withCheckPid(input, "/tmp/c.pid")).toBe(expected);
+  });
+});
+
+describe("withoutManagedTls", () => {
+  test("comments out Phleet's HTTPS includes in place and keeps every other line", () => {
+    const conf = "http {\n    include /etc/nginx/phleet-tls/server*.conf;\n    include /etc/nginx/phleet-upstream.conf;\n}\n";
+    const out = withoutManagedTls(conf);
+    expect(out).toBe("http {\n    # checked apart: include /etc/nginx/phleet-tls/server*.conf;\n    include /etc/nginx/phleet-upstream.conf;\n}\n");
+    expect(out.split("\n")).toHaveLength(conf.split("\n").length);
   });
 });

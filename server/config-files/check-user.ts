@@ -8,6 +8,7 @@ import type { Validator } from "../node-kinds";
 export function checkUser(kind: Validator["kind"]): string {
   if (kind === "memcached") return "memcache";
   if (kind === "redis") return "redis";
+  if (kind === "postgresql" || kind === "pg-hba") return "postgres";
   return "www-data";
 }
 
@@ -21,4 +22,15 @@ const PID_LINE = /^([ \t]*)pid[ \t]+[^;\n]*;/m;
 export function withCheckPid(conf: string, pidPath: string): string {
   if (PID_LINE.test(conf)) return conf.replace(PID_LINE, `$1pid ${pidPath};`);
   return `${conf.replace(/\n?$/, "\n")}pid ${pidPath};\n`;
+}
+
+const MANAGED_TLS_INCLUDE = /^([ \t]*)(include[ \t]+\/etc\/nginx\/phleet-tls\/[^;\n]*;)/gm;
+
+/**
+ * The balancer's HTTPS includes load its private key, which only root may read: the unprivileged check of a
+ * staged nginx.conf leaves them out (in place, so line numbers hold). Those files are Phleet's own and are
+ * checked, as root, with nginx -t whenever Phleet writes them (server/https/apply.ts).
+ */
+export function withoutManagedTls(conf: string): string {
+  return conf.replace(MANAGED_TLS_INCLUDE, "$1# checked apart: $2");
 }

@@ -87,7 +87,7 @@ export function checkCommand(v: Validator, staged: StagedPaths): string[] {
     case "mariadb":
       return ["sh", "-c", 'mariadbd --defaults-file="$1" --user=mysql --help --verbose >/dev/null', "check", staged.file];
     case "postgresql":
-      return ["sh", "-c", 'setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -C data_directory -c config_file="$1" >/dev/null', "check", staged.file];
+      return ["sh", "-c", 'postgres -C data_directory -c config_file="$1" >/dev/null', "check", staged.file];
     case "pg-hba":
       return ["bash", "-c", PG_HBA_CHECK, "check", staged.file];
   }
@@ -107,14 +107,13 @@ if [ "$rc" -ne 0 ] || [ -n "$bad" ]; then printf '%s\n' "\${bad:-$out}" >&2; exi
 `;
 
 // PostgreSQL reads pg_hba.conf only at start and has no offline checker: a scratch server on a private
-// socket, on a copy of the image's empty cluster, starts with the staged file, or says why it cannot.
+// socket, on a copy of the image's empty cluster, starts with the staged file, or says why it cannot. It runs
+// as the postgres user, like every check as the server's own user (check-user.ts).
 const PG_HBA_CHECK = `
 set -u
-d=$(setpriv --reuid=postgres --regid=postgres --init-groups -- mktemp -d)
-as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
-as_pg cp -a /var/lib/postgresql/hba-check-template "$d/data" || { echo "the scratch cluster could not be copied" >&2; rm -rf "$d"; exit 1; }
-# not through as_pg: a backgrounded function is a subshell, and the signal below must reach postgres itself
-setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$d/data" -c hba_file="$1" -c listen_addresses= -c unix_socket_directories="$d" -c logging_collector=off >"$d/log" 2>&1 &
+d=$(mktemp -d)
+cp -a /var/lib/postgresql/hba-check-template "$d/data" || { echo "the scratch cluster could not be copied" >&2; rm -rf "$d"; exit 1; }
+postgres -D "$d/data" -c hba_file="$1" -c listen_addresses= -c unix_socket_directories="$d" -c logging_collector=off >"$d/log" 2>&1 &
 pid=$!
 ok=1
 for _ in $(seq 1 60); do

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import type { ContainerRuntime, FileSpec } from "../runtime/types";
 import type { CatalogEntry } from "../node-kinds";
-import { checkUser, withCheckPid } from "./check-user";
+import { checkUser, withCheckPid, withoutManagedTls } from "./check-user";
 import { checkCommand, includeReplacement, readCheckOutput, wrapperConfig, type CheckVerdict, type StagedPaths } from "./checks";
 
 export interface CheckResult {
@@ -29,7 +29,7 @@ export async function checkOnNode(rt: ContainerRuntime, containerId: string, ent
   const pidFile = `/tmp/phleet-check-${token}.pid`; // nginx -t as an unprivileged user (check-user.ts)
   if (v.kind === "nginx-main") {
     staged.file = `${path.posix.dirname(entry.path)}/.phleet-check-${token}.conf`;
-    files[0] = { path: staged.file, content: withCheckPid(content, pidFile), mode: 0o644 };
+    files[0] = { path: staged.file, content: withCheckPid(withoutManagedTls(content), pidFile), mode: 0o644 };
     cleanup.push(staged.file, pidFile);
   } else if (v.kind === "apache-site" || v.kind === "fpm-pool" || v.kind === "nginx-site") {
     const main = await rt.readFile(containerId, v.mainConf);

@@ -122,7 +122,10 @@ function suite(label: string, s: Stack, envName: string) {
     });
 
     it("Adminer (Debian's package) logs in and writes through the balancer, with its session across both app servers", async () => {
-      // Deployed through the deployment API, as a user would: Debian's adminer tree, served at /adminer/.
+      // Deployed through the deployment API, as a user would: Debian's adminer tree, served at /adminer/ (its
+      // root has no index, so the rollout's health request asks /adminer/).
+      const settings = await client.call("PUT", `/api/v1/environments/${env.id}/deployment-settings`, { healthPath: "/adminer/" });
+      expect(settings.status, JSON.stringify(settings.json)).toBe(200);
       const posted = await deployRaw(client, env.id, tarGzOf(adminerRoot()), "application/gzip", "?message=adminer");
       expect(posted.status, JSON.stringify(posted.json)).toBe(202);
       const deployed = await waitDeployment(client, env.id, posted.json.id);

@@ -21,7 +21,8 @@ export const deploymentsPost = route<EnvParams>(async ({ req, params, actor }) =
   archiveKindOf(type); // 415 before anything is read
   const opts = parseQuery(req, ArchiveDeployQuery);
   return json(await deployArchive(params.id, req, opts, author), 202);
-});
+  // The archive is read by deployArchive under PHLEET_DEPLOY_MAX_BYTES, not the API's default body limit.
+}, { bodyLimit: "handler" });
 
 export const deploymentsGet = route<EnvParams>(async ({ params }) => json(await listDeployments(params.id)));
 

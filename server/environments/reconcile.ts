@@ -82,7 +82,7 @@ export async function reconcile(rt: ContainerRuntime): Promise<ReconcileReport> 
   // 3. Running environments that no operation holds: adopt matching containers, recreate missing ones (with
   //    their layer's saved files), start stopped ones. A busy environment is left for the next round.
   const live = new Map(containers.filter((c) => c.labels[LABEL.node]).map((c) => [c.labels[LABEL.node]!, c]));
-  for (const env of envs.filter((e) => e.status === "running")) {
+  for (const env of envs.filter((e) => e.status === "running" && needsRepair(e, live))) {
     let release: (() => void) | null = null;
     try {
       release = acquire(env.id, "reconciling with the engine");
@@ -99,6 +99,19 @@ export async function reconcile(rt: ContainerRuntime): Promise<ReconcileReport> 
 }
 
 type EnvWithNodes = Awaited<ReturnType<typeof loadEnvironments>>[number];
+
+/**
+ * Whether anything differs from the engine, read without the lock: only an environment that needs a repair
+ * takes it, so a user's delete or save is not refused because a no-op round happened to hold it.
+ */
+function needsRepair(env: EnvWithNodes, live: Map<string, ContainerState>): boolean {
+  return env.nodes.some((node) => {
+    const c = live.get(node.id);
+    if (c && c.id !== node.containerId) return true;
+    if (node.desiredState !== "running") return false;
+    return !c || (!c.running && c.status !== "restarting");
+  });
+}
 const loadEnvironments = () => db().environment.findMany({ include: { nodes: true } });
 
 async function repairEnvironment(rt: ContainerRuntime, env: EnvWithNodes, live: Map<string, ContainerState>, report: ReconcileReport) {

@@ -98,8 +98,8 @@ export const httpsIniPath = (appType: string) =>
 
 export function renderHttpsIni(forceHttps: boolean): string {
   return [
-    "; Written by Phleet (Domains & HTTPS): the balancer ends TLS; this tells PHP the original scheme.",
-    `auto_prepend_file = "${FORWARDED_PHP_PATH}"`,
+    `; Written by Phleet (Domains & HTTPS): the balancer ends TLS; ${FORWARDED_PHP_PATH}, run by the image's`,
+    "; prepend file (the variables loader), tells PHP the original scheme.",
     "; With HTTPS forced, session cookies travel only over HTTPS.",
     `session.cookie_secure = ${forceHttps ? 1 : 0}`,
     "",

@@ -34,7 +34,8 @@ export async function createRunning(body: unknown): Promise<Environment> {
 export async function deleteAndWait(env: Environment | undefined): Promise<void> {
   if (!env) return;
   const client = api();
-  await client.call("DELETE", `/api/v1/environments/${env.id}`);
+  const del = await client.call("DELETE", `/api/v1/environments/${env.id}`);
+  if (del.status !== 202) throw new Error(`DELETE answered ${del.status}: ${JSON.stringify(del.json)}`);
   await client.waitGone(env.id);
 }
 
