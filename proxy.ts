@@ -26,6 +26,8 @@ export function proxy(request: NextRequest) {
   return NextResponse.next({ request: { headers } });
 }
 
+// Not an archive upload (POST .../deployments): the proxy buffers a request's body before the route sees it,
+// which would hold a large upload, or one that declares a size it never sends, until it timed out.
 export const config = {
-  matcher: ["/((?!_next/|favicon\\.ico|icon\\.svg|robots\\.txt).*)"],
+  matcher: ["/((?!_next/|favicon\\.ico|icon\\.svg|robots\\.txt|api/v1/environments/[^/]+/deployments$).*)"],
 };

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -126,7 +127,12 @@ function suite(label: string, s: Stack, envName: string) {
       // root has no index, so the rollout's health request asks /adminer/).
       const settings = await client.call("PUT", `/api/v1/environments/${env.id}/deployment-settings`, { healthPath: "/adminer/" });
       expect(settings.status, JSON.stringify(settings.json)).toBe(200);
-      const posted = await deployRaw(client, env.id, tarGzOf(adminerRoot()), "application/gzip", "?message=adminer");
+      // The release carries the test page too: a deployment replaces the demo release the page was written into.
+      const release = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-db-release-"));
+      fs.cpSync(adminerRoot(), release, { recursive: true });
+      fs.writeFileSync(path.join(release, "dbtest.php"), DB_TEST_PAGE);
+      const posted = await deployRaw(client, env.id, tarGzOf(release), "application/gzip", "?message=adminer");
+      fs.rmSync(release, { recursive: true, force: true });
       expect(posted.status, JSON.stringify(posted.json)).toBe(202);
       const deployed = await waitDeployment(client, env.id, posted.json.id);
       expect(deployed.status, JSON.stringify(deployed.task?.steps)).toBe("succeeded");
