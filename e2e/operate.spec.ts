@@ -46,7 +46,8 @@ test("terminal into an app server, live logs of the layer, and the audit trail",
       await run("php -v");
       await expect(screen).toContainText(/PHP 8\.2\.\d+ \(cli\)/);
       await run("ls /var/www");
-      await expect.poll(rows).toMatch(/^html$/m);
+      // The release layout of the app-server images: the releases, the served `current` link and html (a link to it).
+      await expect.poll(rows).toMatch(/^current +html +releases$/m);
       await run("echo grüße-$((6*7))");
       await expect(screen).toContainText("grüße-42");
       await shoot(page, "40-terminal", { fullPage: false });
