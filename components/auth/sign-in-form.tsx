@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { CircleAlert, LogIn } from "lucide-react";
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import { apiFetch, ApiRequestError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -10,9 +10,15 @@ import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { SignInInput } from "@/server/contracts/auth";
 
+const noSubscription = () => () => undefined;
+
 export function SignInForm({ next }: { next: string }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // Until the page's script runs, the form must not submit by itself: a native submit would send the password
+  // in the URL of a GET (it did once, on a loaded machine). The button is enabled once hydrated, and the form
+  // says POST in any case.
+  const ready = useSyncExternalStore(noSubscription, () => true, () => false);
   const input = useRef<HTMLInputElement>(null);
   const signIn = useMutation({
     mutationFn: (body: SignInInput) => apiFetch<{ signedIn: true }>("/api/v1/auth/session", { method: "POST", body }),
@@ -46,7 +52,7 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <Card className="p-5 sm:p-6">
-      <form onSubmit={submit} noValidate className="flex flex-col gap-4">
+      <form method="post" onSubmit={submit} noValidate className="flex flex-col gap-4">
         <Field id="password" label="Admin password">
           <Input
             ref={input}
@@ -67,7 +73,7 @@ export function SignInForm({ next }: { next: string }) {
             </p>
           ) : null}
         </div>
-        <Button type="submit" size="lg" pending={signIn.isPending || signIn.isSuccess} className="w-full">
+        <Button type="submit" size="lg" disabled={!ready} pending={signIn.isPending || signIn.isSuccess} className="w-full">
           {signIn.isPending || signIn.isSuccess ? null : <LogIn aria-hidden />}
           Sign in
         </Button>
