@@ -67,7 +67,17 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     cwd: root,
     env: { ...baseEnv, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: tsx runs the server as a child process, which a signal to tsx alone would leave
+    // running (a killed control plane kept its loops going for the rest of the run).
+    detached: true,
   });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
   const logFile = path.join(dataDir, "server.log");
   const out = fs.createWriteStream(logFile, { flags: "a" });
   child.stdout?.pipe(out);
@@ -92,10 +102,10 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
-        child.kill("SIGTERM");
+        signal("SIGTERM");
         await new Promise((r) => {
           const t = setTimeout(() => {
-            child.kill("SIGKILL");
+            signal("SIGKILL");
             r(undefined);
           }, 10_000);
           child.once("exit", () => {
@@ -109,7 +119,7 @@ export async function startApp(extraEnv: Record<string, string>, opts: { dataDir
     async kill() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGKILL");
+        signal("SIGKILL");
         await exited;
       }
       out.end();
