@@ -1,3 +1,4 @@
+import { counterValue as num } from "./counters";
 import type { NodeKind, SessionNodeReading } from "./types";
 
 /**
@@ -5,11 +6,6 @@ import type { NodeKind, SessionNodeReading } from "./types";
  * node, so one can be lost; a node that comes back is empty and is re-admitted by Phleet (session-rejoin.ts),
  * which is why the engine must not restart it by itself.
  */
-
-const num = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
-};
 
 /** `STAT name value` lines of memcached's `stats`. */
 export function parseMemcachedStats(text: string): SessionNodeReading | null {

@@ -1,11 +1,7 @@
+import { counterValue as num } from "./counters";
 import type { NodeKind, SessionNodeReading } from "./types";
 
 /** Session store: redis, images/redis. Several nodes shard the sessions (phpredis), nothing is replicated. */
-
-const num = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
-};
 
 /** `redis-cli info`: `name:value` lines, keyspace as `db0:keys=N,expires=M,avg_ttl=T`. */
 export function parseRedisInfo(text: string): SessionNodeReading | null {
