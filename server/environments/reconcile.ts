@@ -85,7 +85,7 @@ export async function reconcile(rt: ContainerRuntime): Promise<ReconcileReport> 
   for (const env of envs.filter((e) => e.status === "running" && needsRepair(e, live))) {
     let release: (() => void) | null = null;
     try {
-      release = acquire(env.id, "reconciling with the engine");
+      release = acquire(env.id, "reconciling with the engine", { background: true });
     } catch {
       continue;
     }

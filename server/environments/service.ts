@@ -1,7 +1,7 @@
 import { config } from "../config";
 import type { CreateEnvironmentInput, Environment, EnvironmentNode, NodeAction } from "../contracts/environment";
 import { db } from "../db/client";
-import { acquire, runningOperation, waitAndRun, withLock } from "../operations/lock";
+import { acquire, runningOperation, runsBackgroundWork, waitAndRun, withLock } from "../operations/lock";
 import { AppError, conflict, notFound } from "../errors";
 import { LABEL } from "../runtime/labels";
 import { runtime } from "../runtime";
@@ -114,15 +114,17 @@ const CREATING = "creating the environment";
 const DELETING = "deleting the environment";
 
 /**
- * Deletion takes the environment's lock like every operation, with one exception: it may cancel a creation
- * (the provisioning stops at its next step, then the deletion takes over), so a stuck creation can be removed.
+ * Deletion takes the environment's lock like every operation, with two exceptions: it may cancel a creation
+ * (the provisioning stops at its next step, then the deletion takes over), so a stuck creation can be removed;
+ * and it waits for background work (healing a node, reconciliation, a scheduled backup) instead of refusing,
+ * since the user did not start that work and cannot know when it ends.
  */
 export async function deleteEnvironment(id: string, rt: ContainerRuntime = runtime(), options: { keepData?: boolean } = {}): Promise<Environment> {
   const env = await db().environment.findUnique({ where: { id }, include: { tasks: { where: { status: { in: ["pending", "running"] } } } } });
   if (!env) throw notFound("Environment", id);
   if (env.status === "deleting") return getEnvironment(id, rt);
-  const cancelsCreation = runningOperation(id) === CREATING;
-  const release = cancelsCreation ? null : acquire(id, DELETING);
+  const waitsForTheRunningOne = runningOperation(id) === CREATING || runsBackgroundWork(id);
+  const release = waitsForTheRunningOne ? null : acquire(id, DELETING);
   try {
     await db().environment.update({ where: { id }, data: { status: "deleting" } });
     // Recorded, so a deletion resumed after a restart keeps (or removes) the database volume as asked.
@@ -132,8 +134,8 @@ export async function deleteEnvironment(id: string, rt: ContainerRuntime = runti
     const work = async (ctx: TaskContext) => {
       if (!release) {
         await settleTasks(earlier); // the provisioning stops at its next step and releases the lock
-        const done = await waitAndRun(id, DELETING, () => runDeletion(rt, ctx, id));
-        if (!done) throw new Error("the creation it cancels did not stop");
+        const done = await waitAndRun(id, DELETING, () => runDeletion(rt, ctx, id), { background: false });
+        if (!done) throw new Error(`the operation it waits for (${runningOperation(id) ?? "?"}) did not end`);
       } else await runDeletion(rt, ctx, id);
     };
     void runTask(task.id, work, (message) => markDeleteFailed(id, message)).finally(() => release?.());

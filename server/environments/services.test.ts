@@ -172,6 +172,22 @@ describe("heal and reconcile", () => {
     expect(app.running).toBe(true);
   });
 
+  test("a deletion asked while background work runs waits for it instead of refusing; a user's operation still gets a 409", async () => {
+    const env = await runningEnvironment(1);
+    const userOp = acquire(env.id, "a user's save");
+    await expect(deleteEnvironment(env.id, rt)).rejects.toMatchObject({ status: 409 });
+    userOp();
+    const release = acquire(env.id, "healing a node", { background: true });
+    const accepted = await deleteEnvironment(env.id, rt);
+    expect(accepted.status).toBe("deleting");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rt.byLabel({ [LABEL.environment]: env.id }).length).toBeGreaterThan(0); // still waiting
+    release();
+    await settleTasks();
+    expect(await db().environment.findUnique({ where: { id: env.id } })).toBeNull();
+    expect(rt.byLabel({ [LABEL.environment]: env.id })).toHaveLength(0);
+  });
+
   test("reconciliation removes a container of this installation that no environment knows", async () => {
     await runningEnvironment(1);
     const [net] = await rt.listNetworks();

@@ -7,23 +7,30 @@ import { conflict } from "../errors";
  * (a node scaled in while a layer-wide save runs would miss the save). The lock lives in this process: one
  * control plane drives one set of environments.
  */
-const g = globalThis as unknown as { __phleetOperations?: Map<string, string> };
-const held = (g.__phleetOperations ??= new Map());
-/** Background work waiting for an environment to be free, woken when its lock is released. */
-const waiters = new Map<string, (() => void)[]>();
+interface Holder {
+  what: string;
+  /** Work Phleet started on its own (healing, reconciliation, a scheduled backup): a deletion waits for it instead of being refused. */
+  background: boolean;
+}
+// Both maps live on globalThis: Next bundles this module once for the route handlers and once for the
+// background services, and a release in one copy must wake a waiter registered in the other.
+const g = globalThis as unknown as { __phleetOperationLocks?: Map<string, Holder>; __phleetOperationWaiters?: Map<string, (() => void)[]> };
+const held = (g.__phleetOperationLocks ??= new Map());
+/** Work waiting for an environment to be free, woken when its lock is released. */
+const waiters = (g.__phleetOperationWaiters ??= new Map());
 
 export type Release = () => void;
 
 /** Throws the 409 that names the operation under way, if there is one. */
 export function assertNoOperation(envId: string): void {
-  const busy = held.get(envId);
+  const busy = held.get(envId)?.what;
   if (busy) throw conflict(`Another operation is under way in this environment (${busy}); try again when it has finished`, { operation: busy });
 }
 
 /** Takes the environment's lock for `what` (shown to whoever is refused), or throws a 409. */
-export function acquire(envId: string, what: string): Release {
+export function acquire(envId: string, what: string, options: { background?: boolean } = {}): Release {
   assertNoOperation(envId);
-  held.set(envId, what);
+  held.set(envId, { what, background: options.background === true });
   let released = false;
   return () => {
     if (released) return;
@@ -35,8 +42,8 @@ export function acquire(envId: string, what: string): Release {
   };
 }
 
-export async function withLock<T>(envId: string, what: string, fn: () => Promise<T>): Promise<T> {
-  const release = acquire(envId, what);
+export async function withLock<T>(envId: string, what: string, fn: () => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
+  const release = acquire(envId, what, options);
   try {
     return await fn();
   } finally {
@@ -45,13 +52,21 @@ export async function withLock<T>(envId: string, what: string, fn: () => Promise
 }
 
 /** The operation running in the environment, if any. */
-export const runningOperation = (envId: string): string | null => held.get(envId) ?? null;
+export const runningOperation = (envId: string): string | null => held.get(envId)?.what ?? null;
+
+/** Whether the operation running in the environment is background work (see Holder.background). */
+export const runsBackgroundWork = (envId: string): boolean => held.get(envId)?.background === true;
 
 /**
  * For background work: waits (woken by the release, bounded) until the environment is free, then runs with the lock held.
  * Null when it stayed busy for `maxWaitMs` (the caller retries later, as reconciliation does every round).
  */
-export async function waitAndRun<T>(envId: string, what: string, fn: () => Promise<T>, maxWaitMs = 120_000): Promise<{ result: T } | null> {
+export async function waitAndRun<T>(
+  envId: string,
+  what: string,
+  fn: () => Promise<T>,
+  { maxWaitMs = 120_000, background = true }: { maxWaitMs?: number; background?: boolean } = {},
+): Promise<{ result: T } | null> {
   const deadline = Date.now() + maxWaitMs;
   while (held.has(envId)) {
     const left = deadline - Date.now();
@@ -61,5 +76,5 @@ export async function waitAndRun<T>(envId: string, what: string, fn: () => Promi
       waiters.set(envId, [...(waiters.get(envId) ?? []), () => (clearTimeout(timer), resolve())]);
     });
   }
-  return { result: await withLock(envId, what, fn) };
+  return { result: await withLock(envId, what, fn, { background }) };
 }

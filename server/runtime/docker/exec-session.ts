@@ -58,22 +58,25 @@ export async function openExecSession(docker: Docker, id: string, cmd: string[],
     stream.on("error", finish);
   });
 
-  if (options.tty && options.cols && options.rows) {
-    // Older engines ignore ConsoleSize on start: set the size once the process runs.
-    void exec.resize({ w: options.cols, h: options.rows }).catch(() => undefined);
-  }
+  // Resizes are HTTP calls and writes are not: both go through one queue so that they reach the
+  // process in the order they were made (a resize then "stty size" must see the new size, and the
+  // initial size must not land after a later resize).
+  let queue: Promise<unknown> = Promise.resolve();
+  const inOrder = (fn: () => unknown) => (queue = queue.then(fn).catch(() => undefined));
+  // The process may have just ended; a resize then has nothing to do (hence the catch in inOrder).
+  const resize = (cols: number, rows: number) => inOrder(() => exec.resize({ w: cols, h: rows }));
+  // Older engines ignore ConsoleSize on start: set the size once the process runs.
+  if (options.tty && options.cols && options.rows) void resize(options.cols, options.rows);
 
   return {
     onData: (fn) => void listeners.push(fn),
     write: (data) => {
-      if (!stream.destroyed) stream.write(data);
+      void inOrder(() => {
+        if (!stream.destroyed) stream.write(data);
+      });
     },
     resize: async (cols, rows) => {
-      try {
-        await exec.resize({ w: cols, h: rows });
-      } catch {
-        // The process may have just ended; a resize then has nothing to do.
-      }
+      await resize(cols, rows);
     },
     close: () => {
       if (options.stdin && !stream.destroyed) stream.end();
