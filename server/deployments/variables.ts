@@ -4,7 +4,8 @@ import { db } from "../db/client";
 import { conflict, notFound, unprocessable } from "../errors";
 import { runtime } from "../runtime";
 import type { ContainerRuntime } from "../runtime/types";
-import { appEnvFile } from "./app-env";
+import { seal } from "../secrets/box";
+import { appEnvFile, storedVariables } from "./app-env";
 import { APP_ENV_FILE } from "./layout";
 import { gracefulReload } from "./node-ops";
 import { appNodesOf } from "./rollout";
@@ -27,7 +28,7 @@ export async function putVariables(envId: string, input: VariablesInput, rt: Con
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; change variables when it is running`);
   const release = acquire(envId, "a change of variables");
   try {
-    const existing = new Map((await db().appVariable.findMany({ where: { environmentId: envId } })).map((r) => [r.name, r]));
+    const existing = new Map((await storedVariables(envId)).map((r) => [r.name, r]));
     const next = input.variables.map((v) => {
       if (v.value !== undefined) return { name: v.name, value: v.value, secret: v.secret };
       const kept = existing.get(v.name);
@@ -40,7 +41,8 @@ export async function putVariables(envId: string, input: VariablesInput, rt: Con
     for (const n of nodes) await rt.writeFiles(n.containerId, [{ path: APP_ENV_FILE, content, mode: 0o644 }]);
     await db().$transaction([
       db().appVariable.deleteMany({ where: { environmentId: envId } }),
-      ...next.map((v) => db().appVariable.create({ data: { environmentId: envId, ...v } })),
+      // A secret's value is sealed at rest (server/secrets/box.ts).
+      ...next.map((v) => db().appVariable.create({ data: { environmentId: envId, ...v, value: v.secret ? seal(v.value) : v.value } })),
     ]);
     for (const n of nodes.filter((x) => x.running)) await gracefulReload(rt, n);
   } finally {

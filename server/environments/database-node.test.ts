@@ -91,6 +91,10 @@ describe("an environment with a database node (in-memory runtime)", () => {
     expect(creds.password).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(env.database).toEqual({ type: "mariadb", host: creds.host, port: 3306, name: creds.name, user: creds.user });
     expect(JSON.stringify(env)).not.toContain(creds.password);
+    // Sealed at rest: a copy of the database alone does not reveal it.
+    const stored = await db().database.findUniqueOrThrow({ where: { environmentId: env.id } });
+    expect(stored.password).not.toContain(creds.password);
+    expect(stored.password).toMatch(/^v1:/);
 
     const dbContainer = rt.byLabel({ [LABEL.environment]: env.id, [LABEL.role]: "database" })[0]!;
     expect(dbContainer.spec.publish ?? []).toEqual([]); // reachable only from the environment's network

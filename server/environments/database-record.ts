@@ -2,6 +2,7 @@ import type { DatabaseType } from "../contracts/environment";
 import { databaseNames, generatePassword } from "../node-kinds/database";
 import { resourcePrefix } from "../nodes/names";
 import crypto from "node:crypto";
+import { seal } from "../secrets/box";
 
 /**
  * The database record of a new environment: generated names and password (never a default one), and its
@@ -14,7 +15,7 @@ export function newDatabaseRecord(instance: string, envName: string, type: Datab
     type,
     name,
     user,
-    password: generatePassword(),
+    password: seal(generatePassword()), // sealed at rest; databaseAccess opens it
     volume: `${resourcePrefix(instance)}-${envName}-db-${crypto.randomBytes(4).toString("hex")}`,
   };
 }

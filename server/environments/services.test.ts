@@ -1,6 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { saveConfigFile } from "../config-files/service";
 import { db } from "../db/client";
+import { APP_ENV_FILE } from "../deployments/layout";
+import { listVariables, putVariables } from "../deployments/variables";
 import { AppError } from "../errors";
 import { acquire, runningOperation } from "../operations/lock";
 import { LABEL, managedLabels } from "../runtime/labels";
@@ -222,5 +224,21 @@ describe("rolling restart", () => {
     const newest = await db().fileRevision.findFirst({ where: { environmentId: env.id, path: PHP_INI }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
     expect(newest?.message).toMatch(/rollback/i);
     expect(runningOperation(env.id)).toBeNull();
+  });
+});
+
+describe("app variables", () => {
+  test("a secret variable is sealed at rest, written plain to the app servers, never listed, and kept by a PUT that omits it", async () => {
+    const env = await runningEnvironment(1);
+    await putVariables(env.id, { variables: [{ name: "API_KEY", value: "s3cr3t-value", secret: true }, { name: "MODE", value: "prod", secret: false }] }, rt);
+    const stored = await db().appVariable.findUniqueOrThrow({ where: { environmentId_name: { environmentId: env.id, name: "API_KEY" } } });
+    expect(stored.value).not.toContain("s3cr3t-value");
+    expect(appContainer(env.name, 1).files.get(APP_ENV_FILE)).toContain("s3cr3t-value");
+    expect(JSON.stringify(await listVariables(env.id))).not.toContain("s3cr3t-value");
+    // Omitting the value keeps the stored one (opened, not the sealed text, reaches the file).
+    await putVariables(env.id, { variables: [{ name: "API_KEY", secret: true }, { name: "MODE", value: "dev", secret: false }] }, rt);
+    const file = appContainer(env.name, 1).files.get(APP_ENV_FILE)!;
+    expect(file).toContain("s3cr3t-value");
+    expect(file).not.toContain("v1:");
   });
 });

@@ -4,7 +4,7 @@ import * as acme from "acme-client";
 import { db } from "../db/client";
 import type { ContainerRuntime } from "../runtime/types";
 import { ACME_CHALLENGE_DIR } from "./render";
-import { open, seal } from "./secret-box";
+import { open, seal } from "../secrets/box";
 
 /**
  * ACME (RFC 8555) through acme-client, HTTP-01 answered by the balancer itself: the key authorization is

@@ -19,7 +19,7 @@ import {
   TLS_REDIRECT_CONF,
   TLS_SERVER_CONF,
 } from "./render";
-import { open } from "./secret-box";
+import { open } from "../secrets/box";
 import { domainsOf, ensureTls } from "./state";
 
 /** Writing the HTTPS files into the balancer and the app servers, checked and reloaded. */

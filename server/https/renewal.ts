@@ -4,7 +4,7 @@ import { log } from "../log";
 import { runtime } from "../runtime";
 import type { ContainerRuntime } from "../runtime/types";
 import { isTaskRunning } from "../tasks/runner";
-import { ensureSecret } from "./secret-box";
+import { ensureSecret } from "../secrets/box";
 import { startAcme } from "./service";
 
 /**

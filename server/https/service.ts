@@ -10,7 +10,7 @@ import { createTask, runTask } from "../tasks/runner";
 import { issueWithAcme } from "./acme";
 import { applyToApps, applyToBalancer } from "./apply";
 import { CertificateProblem, certInfo, checkUpload } from "./pem";
-import { seal } from "./secret-box";
+import { seal } from "../secrets/box";
 import { domainsOf, ensureTls, loadTls, selfSignedMaterial } from "./state";
 import { certificateView, renewalDueAt, retryDelayMs } from "./view";
 

@@ -2,7 +2,7 @@ import { db } from "../db/client";
 import { log } from "../log";
 import { makeSelfSigned } from "./self-signed";
 import { certInfo } from "./pem";
-import { seal } from "./secret-box";
+import { seal } from "../secrets/box";
 
 /** The environment's TLS row and domains as the rest of server/https reads them. */
 

@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 it("seals keys with AES-GCM under a secret made on first use (file 0600), and refuses tampered values", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-box-"));
   process.env.PHLEET_SECRET_FILE = path.join(dir, "secret.key");
-  const { open, seal } = await import("./secret-box");
+  const { open, seal } = await import("./box");
   const key = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n";
   const sealed = seal(key);
   expect(sealed).not.toContain("PRIVATE KEY");
@@ -16,6 +16,11 @@ it("seals keys with AES-GCM under a secret made on first use (file 0600), and re
   const parts = sealed.split(":");
   parts[3] = Buffer.from("tampered").toString("base64");
   expect(() => open(parts.join(":"))).toThrow();
+  // Stored secrets: sealed ones open, plain ones from before sealing read as they are.
+  const { openStored } = await import("./box");
+  expect(openStored(seal("pw123"))).toBe("pw123");
+  expect(openStored("plain-old-password")).toBe("plain-old-password");
+  expect(openStored("v1:not:really:sealed")).toBe("v1:not:really:sealed");
   fs.rmSync(dir, { recursive: true, force: true });
   delete process.env.PHLEET_SECRET_FILE;
 });

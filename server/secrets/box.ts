@@ -4,7 +4,8 @@ import path from "node:path";
 import { databaseUrl } from "../db/url";
 
 /**
- * Encryption at rest for private keys (certificate keys, the ACME account key): AES-256-GCM with a key
+ * Encryption at rest for secrets (certificate keys, the ACME account key, database passwords, secret app
+ * variables): AES-256-GCM with a key
  * derived (HKDF) from a random secret made on first use. The secret lives in a file next to the database,
  * not in it, so a copy of the database alone does not reveal the keys. PHLEET_SECRET_FILE moves it.
  */
@@ -62,4 +63,17 @@ export function open(sealed: string): string {
   const decipher = crypto.createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64"));
   decipher.setAuthTag(Buffer.from(tag, "base64"));
   return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * A secret read back from the database. Rows written before passwords and secret variables were sealed
+ * hold the plain value: it is returned as it is (and sealed the next time the row is written).
+ */
+export function openStored(stored: string): string {
+  if (!stored.startsWith("v1:") || stored.split(":").length !== 4) return stored;
+  try {
+    return open(stored);
+  } catch {
+    return stored; // a plain value that merely looks sealed
+  }
 }
