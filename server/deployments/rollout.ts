@@ -5,7 +5,7 @@ import type { TaskContext } from "../tasks/runner";
 import { releaseDirOf, servedPath } from "./layout";
 import { copyRelease, currentLinkTar, currentTarget, gracefulReload, hasRelease, healthRequest, pointCurrentAt, pruneReleases, removeRelease, runHook, type AppNode } from "./node-ops";
 import { settingsOf } from "./settings";
-import { releaseTarPath } from "./store";
+import { releaseTarPath, removeReleaseTars } from "./store";
 
 /**
  * The rolling switch shared by a new deployment and an activation (rollback): the release is copied
@@ -126,13 +126,22 @@ export async function rollout(rt: ContainerRuntime, envId: string, deploymentId:
       const removed = await pruneReleases(rt, n, keep);
       if (removed.length) progress(`${n.hostname}: removed ${removed.join(", ")}`);
     }
+    // The control plane keeps the same releases: an older one can no longer be made current (it says so).
+    const older = await db().deployment.findMany({ where: { environmentId: envId, id: { notIn: keep } }, select: { id: true } });
+    removeReleaseTars(older.map((r) => r.id));
     progress(`Keeping ${keep.length} release${keep.length === 1 ? "" : "s"} per server`);
   });
 }
 
-/** Folders of the newest `count` succeeded releases (and the one being switched to). */
+/**
+ * Folders of the releases kept: the one being switched to, the one it replaces (the natural rollback, even
+ * when older than a release that was rolled back), then the newest others, `count` in all.
+ */
 async function keptDirs(envId: string, count: number, including: string): Promise<string[]> {
-  const rows = await db().deployment.findMany({ where: { environmentId: envId, status: { in: ["succeeded", "rolled_back"] } }, orderBy: { createdAt: "desc" } });
+  const rows = await db().deployment.findMany({
+    where: { environmentId: envId, status: { in: ["succeeded", "rolled_back"] } },
+    orderBy: [{ current: "desc" }, { createdAt: "desc" }],
+  });
   const dirs = [including];
   for (const r of rows) {
     const dir = releaseDirOf(r);

@@ -18,3 +18,8 @@ export const releaseTarPath = (deploymentId: string) => path.join(releaseStoreDi
 
 /** A scratch file in the store (same file system, so a rename is cheap); the caller removes it. */
 export const scratchPath = (what: string) => path.join(releaseStoreDir(), `.${what}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/** Removes the control plane's copies of these releases (pruned ones, or those of a deleted environment). */
+export function removeReleaseTars(deploymentIds: string[]): void {
+  for (const id of deploymentIds) fs.rmSync(releaseTarPath(id), { force: true });
+}

@@ -11,6 +11,7 @@ import { waitHealthy } from "../nodes/health";
 import { networkName } from "../nodes/names";
 import { waitFor } from "../wait";
 import { removeEnvironmentBackups } from "../databases/store";
+import { removeReleaseTars } from "../deployments/store";
 import { parseSubnet } from "./topology";
 
 export const CREATE_STEPS: StepDef[] = [
@@ -147,7 +148,9 @@ export async function runDeletion(rt: ContainerRuntime, ctx: TaskContext, envId:
     if (!keep) removeEnvironmentBackups(envId); // kept data keeps its dumps too
   });
   await ctx.step("record", async () => {
+    const releases = await db().deployment.findMany({ where: { environmentId: envId }, select: { id: true } });
     await db().environment.delete({ where: { id: envId } });
+    removeReleaseTars(releases.map((r) => r.id)); // after the record: a failed delete keeps them
   });
 }
 

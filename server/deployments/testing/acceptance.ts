@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { expect } from "vitest";
+import path from "node:path";
+import { expect, inject } from "vitest";
 import type { Environment } from "../../contracts/environment";
 import type { Client } from "../../config-files/test-helpers";
 import { createEnv, deleteEnv, waitTask } from "../../config-files/test-helpers";
@@ -113,7 +114,8 @@ export async function deploymentAcceptance(client: Client, appType: "apache-php"
     expect((await list(client, env.id)).find((d) => d.id === v2done.id)?.status).toBe("rolled_back");
     for (const p of await getThroughBalancer(env, "/", 2)) expect(p.body).toContain("Adminer");
 
-    // 7. The same application from a local Git repository (branch main, sub-folder).
+    // 7. The same application from a local Git repository (branch main, sub-folder), keeping 2 releases.
+    expect((await client.call("PUT", `${base}/deployment-settings`, { keepReleases: 2 })).status).toBe(200);
     const repo = gitRepoOf(adminerRoot(), "vendor/adminer");
     const viaGit = await client.call("POST", `${base}/deployments`, { git: { url: repo, ref: "main", path: "vendor/adminer" }, docroot: "adminer", message: "from git" });
     expect(viaGit.status, JSON.stringify(viaGit.json)).toBe(202);
@@ -122,6 +124,11 @@ export async function deploymentAcceptance(client: Client, appType: "apache-php"
     expect(gitDone.source).toMatchObject({ type: "git", url: repo, ref: "main", path: "vendor/adminer", commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
     for (const p of await getThroughBalancer(env, "/", 2)) expect(p.body).toContain("Adminer");
     fs.rmSync(repo, { recursive: true, force: true });
+    // The control plane keeps the same releases as the servers, no more.
+    const onServers = (await releaseDirs(env)).map((dirs) => dirs.filter((d) => d !== "demo"));
+    expect(onServers[0]).toHaveLength(2);
+    expect([...onServers[0]!].sort()).toEqual([gitDone.id, done.id].sort()); // the replaced release is kept, not the newer rolled-back v2
+    expect(heldReleases(await list(client, env.id))).toEqual(onServers[0]);
 
     // 8. Scale out: the new app server serves the current release before it joins the balancer.
     const scaled = await client.call("PATCH", base, { appServer: { count: 3 } });
@@ -137,6 +144,14 @@ export async function deploymentAcceptance(client: Client, appType: "apache-php"
     }
     return { env: after, adminer };
   } finally {
+    const deployments = await list(client, env.id).catch(() => []);
     await deleteEnv(client, env.id);
+    expect(heldReleases(deployments)).toEqual([]); // a deleted environment leaves no release behind
   }
+}
+
+/** Which of these deployments the control plane still holds a copy of (under the test server's data dir). */
+function heldReleases(deployments: { id: string }[]): string[] {
+  const dir = path.join(inject("phleetDataDir"), "releases");
+  return deployments.map((d) => d.id).filter((id) => fs.existsSync(path.join(dir, `${id}.tar`))).sort();
 }
