@@ -5,6 +5,7 @@ import { UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { syncBalancer } from "../nodes/balancer";
 import { revisionsForNode } from "../nodes/desired-files";
 import { listWorkers } from "../nodes/reload";
+import { isReplicatedSessionNode, restartReplicatedSessionNode } from "../nodes/session-rejoin";
 import { acquire } from "../operations/lock";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, type TaskContext } from "../tasks/runner";
@@ -87,6 +88,13 @@ async function rollingRestart(rt: ContainerRuntime, envId: string, nodes: Target
 
 /** Drain (app servers), restart, wait until healthy, put back. Throws NodeNotHealthyError, leaving the node drained. */
 async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opts: RollingRestartOptions, progress: (m: string) => void): Promise<void> {
+  if (await isReplicatedSessionNode(node.id)) {
+    // A plain restart would bring it back empty while the app servers read from it: it leaves and rejoins.
+    progress(`Leaving ${node.hostname} out of save_path, restarting it and refilling it from its replica`);
+    const { copied } = await restartReplicatedSessionNode(rt, node.id);
+    progress(`${node.hostname} is healthy again and holds the sessions (${copied} copied)`);
+    return;
+  }
   const drains = node.role === "app";
   if (drains) {
     progress(`Draining ${node.hostname} from the balancer`);

@@ -9,7 +9,7 @@ import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, EngineEvent } from "../runtime/types";
 import { sleep } from "../wait";
 import { applyAppLayerState } from "../deployments/apply-state";
-import { excludeMemcachedNode, rejoinMemcachedNode } from "./session-rejoin";
+import { excludeMemcachedNode, rejoinMemcachedNode } from "../nodes/session-rejoin";
 
 /**
  * Self-healing: a node that dies while it should run (a crash, an engine kill, an OOM) is started

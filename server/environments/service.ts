@@ -1,6 +1,7 @@
 import { config } from "../config";
 import type { CreateEnvironmentInput, Environment, EnvironmentNode, NodeAction } from "../contracts/environment";
 import { db } from "../db/client";
+import { isReplicatedSessionNode, rejoinMemcachedNode, restartReplicatedSessionNode, stopReplicatedSessionNode } from "../nodes/session-rejoin";
 import { acquire, runningOperation, runsBackgroundWork, waitAndRun, withLock } from "../operations/lock";
 import { AppError, conflict, notFound } from "../errors";
 import { LABEL } from "../runtime/labels";
@@ -160,7 +161,12 @@ export async function nodeAction(envId: string, nodeId: string, action: NodeActi
     const live = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
     if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
     await db().node.update({ where: { id: node.id }, data: { desiredState: action === "stop" ? "stopped" : "running" } });
-    if (action === "stop") await rt.stopContainer(live.id, 10);
+    if (await isReplicatedSessionNode(node.id)) {
+      // It holds replicas the app servers read: it leaves save_path before it stops and is refilled when it starts.
+      if (action === "stop") await stopReplicatedSessionNode(rt, node.id);
+      else if (action === "start") await (live.running ? Promise.resolve() : rejoinMemcachedNode(rt, node.id));
+      else await restartReplicatedSessionNode(rt, node.id);
+    } else if (action === "stop") await rt.stopContainer(live.id, 10);
     else if (action === "start") await rt.startContainer(live.id);
     else await rt.restartContainer(live.id, 10);
   });

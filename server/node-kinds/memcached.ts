@@ -3,7 +3,7 @@ import type { NodeKind, SessionNodeReading } from "./types";
 
 /**
  * Session store: memcached, images/memcached. With 2-3 nodes php-memcached writes every session to every
- * node, so one can be lost; a node that comes back is empty and is re-admitted by Phleet (session-rejoin.ts),
+ * node, so one can be lost; a node that comes back is empty and is re-admitted by Phleet (nodes/session-rejoin.ts),
  * which is why the engine must not restart it by itself.
  */
 

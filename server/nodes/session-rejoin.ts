@@ -2,10 +2,10 @@ import { db } from "../db/client";
 import { log } from "../log";
 import { RuntimeError } from "../runtime/errors";
 import type { ContainerRuntime } from "../runtime/types";
-import { phpOf } from "../node-kinds";
+import { nodeKind, phpOf } from "../node-kinds";
 import { memcachedSavePath, withSavePath } from "../node-kinds/render";
-import { waitHealthy } from "../nodes/health";
-import { reloadAndWait } from "../nodes/reload";
+import { waitHealthy } from "./health";
+import { reloadAndWait } from "./reload";
 
 /**
  * Re-admitting a memcached session node that comes back empty, without serving an empty or stale session:
@@ -21,7 +21,7 @@ import { reloadAndWait } from "../nodes/reload";
  * could read the older copy from the other. Apache's keep-alive is off in the image for the same reason: a
  * prefork child serves every request of its balancer connection, long after a graceful reload.
  *
- * Callers hold the environment's operation lock (heal.ts), so the exclusion on a node's death and its
+ * Callers hold the environment's operation lock (heal, node actions, rolling restarts), so the exclusion on a node's death and its
  * rejoin never interleave, nor race a config save of the same ini file.
  *
  * Known limit: while step 5's reload runs (until its old workers are gone), old and new workers take a
@@ -115,4 +115,27 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   await setAppSavePath(rt, envId);
   log.info({ node: node.hostname, ...result }, "session node re-admitted after a refill");
   return result;
+}
+
+/** A node of a replicated session store: stopping it must leave it out of save_path, starting it must refill it. */
+export async function isReplicatedSessionNode(nodeId: string): Promise<boolean> {
+  const node = await db().node.findUnique({ where: { id: nodeId }, include: { environment: true } });
+  return !!node && !!nodeKind(node.type).sessionStore?.replicated(node.environment.sessionCount);
+}
+
+/** Stops a replicated session node without a request waiting on it: out of every save_path first. */
+export async function stopReplicatedSessionNode(rt: ContainerRuntime, nodeId: string): Promise<void> {
+  const node = await db().node.findUnique({ where: { id: nodeId } });
+  if (!node?.containerId) throw new RuntimeError("no such session node", "not_found");
+  await excludeMemcachedNode(rt, nodeId);
+  await rt.stopContainer(node.containerId, 10);
+}
+
+/**
+ * Restarts a replicated session node: a plain restart would bring it back empty while the app servers
+ * still read sessions from it (a reset for every session it held). Left out, stopped, then re-admitted.
+ */
+export async function restartReplicatedSessionNode(rt: ContainerRuntime, nodeId: string): Promise<{ copied: number; newer: number }> {
+  await stopReplicatedSessionNode(rt, nodeId);
+  return rejoinMemcachedNode(rt, nodeId);
 }
