@@ -10,6 +10,8 @@ export const E2E_INSTANCE = suffix ? `e2e${suffix}` : "e2e";
 export const CRASH_INSTANCE = suffix ? `itcrash${suffix}` : "itcrash";
 /** The HTTPS suite runs its own control plane (pointed at a local ACME server). */
 export const TLS_INSTANCE = suffix ? `ittls${suffix}` : "ittls";
+/** The multi-host lab (docker-in-docker Swarm hosts and their registry, server/testing/swarm-lab.ts). */
+export const SWARM_INSTANCE = suffix ? `itswarm${suffix}` : "itswarm";
 
 const FIXED: Record<string, number> = { it: 214, e2e: 215, bench: 218, itcrash: 219 };
 
