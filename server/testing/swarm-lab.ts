@@ -87,7 +87,8 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
   const image = imageTag(HOST_IMAGE);
 
   const started = Date.now();
-  // The first /24 of the instance's own /16: no other instance's networks there. The hosts' inner networks
+  // Block 0 of the instance's /16: environments take blocks from 1 up (topology's freeBlock), so even an instance
+  // whose pool hashes to the same /16 never allocates it. The hosts' inner networks
   // (docker0 172.17/16, docker_gwbridge 172.18/16, overlays from 10.0.0.0/24 up) do not overlap it.
   const second = subnetPoolOf(instance).split(".")[1]!;
   const prefix = `10.${second}.0`;
