@@ -68,8 +68,11 @@ export async function createRunning(page: Page, origin: string, body: Record<str
       env = (await (await page.request.get(`/api/v1/environments/${id}`)).json()) as Environment;
       return env.status;
     }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
-  return env!;
+    .not.toBe("creating");
+  // A failed creation ends the test at once, with the reason, instead of waiting out the poll.
+  const settled = env as Environment | null;
+  expect(settled?.status, `${settled?.error ?? ""} ${JSON.stringify(settled?.task?.steps.filter((s) => s.status === "failed"))}`).toBe("running");
+  return settled!;
 }
 
 /** The two widths every screen is checked at: a laptop and a phone. */

@@ -79,7 +79,7 @@ test("issue 16 (5, 9): refused line marked and jumped to, save keeps the cursor,
       await expect(editor.locator(".cm-lint-marker-error")).toHaveCount(1);
       await expect(editor.locator(".cm-activeLine")).toHaveText("session.name = (BROKEN");
       // The gutter's line number next to the mark is the one the error named.
-      await expect(editor.locator(".cm-activeLineGutter")).toHaveText(String(line));
+      await expect(editor.locator(".cm-lineNumbers .cm-activeLineGutter")).toHaveText(String(line));
       for (const size of WIDTHS) {
         await page.setViewportSize(size);
         await expect(mark).toBeInViewport();
