@@ -84,6 +84,8 @@ export function DiffView({ saved, draft, language }: { saved: string; draft: str
       theme,
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
+      // Read-only content is not focusable by default: named and in the tab order, so the diff can be scrolled by keyboard.
+      EditorView.contentAttributes.of({ "aria-label": "Changes: deleted lines, then the lines that replace them", tabindex: "0" }),
       // Only the changes, with three lines around each: a 1,900-line php.ini shows as a few lines.
       unifiedMergeView({ original: saved, mergeControls: false, highlightChanges: true, gutter: true, collapseUnchanged: { margin: 3, minSize: 4 } }),
     ],
