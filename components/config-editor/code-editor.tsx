@@ -73,6 +73,9 @@ export function markRefusedLine(view: EditorView, problem: { line: number; messa
   }
   const line = view.state.doc.line(Math.min(Math.max(problem.line, 1), view.state.doc.lines));
   view.dispatch(setDiagnostics(view.state, [{ from: line.from, to: line.to, severity: "error", message: problem.message, source: "check" }]));
+  // The editor in the middle of the page first (on a phone it sits below the file tree, and the sticky header
+  // would cover a line scrolled only to the page's edge), then the line in the middle of the editor.
+  view.dom.scrollIntoView({ block: "center" });
   view.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: "center" }) });
 }
 
