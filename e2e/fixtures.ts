@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import type { Environment } from "../server/contracts/environment";
 import { E2E_ADMIN_PASSWORD } from "./constants";
@@ -67,6 +68,30 @@ export async function createRunning(page: Page, origin: string, body: Record<str
       env = (await (await page.request.get(`/api/v1/environments/${id}`)).json()) as Environment;
       return env.status;
     }, { timeout: 300_000, intervals: [2000] })
-    .toBe("running");
-  return env!;
+    .not.toBe("creating");
+  // A failed creation ends the test at once, with the reason, instead of waiting out the poll.
+  const settled = env as Environment | null;
+  expect(settled?.status, `${settled?.error ?? ""} ${JSON.stringify(settled?.task?.steps.filter((s) => s.status === "failed"))}`).toBe("running");
+  return settled!;
+}
+
+/** The two widths every screen is checked at: a laptop and a phone. */
+export const WIDTHS: [{ width: number; height: number }, { width: number; height: number }] = [
+  { width: 1366, height: 800 },
+  { width: 390, height: 844 },
+];
+
+/** axe-core at both widths: no serious or critical violation. */
+export async function axe(page: Page, what: string) {
+  const original = page.viewportSize();
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(200);
+    const result = await new AxeBuilder({ page }).analyze();
+    const bad = result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    expect.soft(bad, `axe on ${what} at ${size.width}px`).toEqual([]);
+  }
+  if (original) await page.setViewportSize(original);
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-https";
 const DOMAIN = "shop.e2e-h13.test";
@@ -9,16 +9,13 @@ test("Domains & HTTPS: add a domain, switch on Let's Encrypt and HTTPS, see the 
   test.setTimeout(420_000);
   await signIn(page);
   const origin = new URL(page.url()).origin;
-  const created = await page.request.post("/api/v1/environments", {
-    headers: { origin },
-    data: { name: NAME, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx" } },
+  const { id } = await createRunning(page, origin, {
+    name: NAME,
+    appServer: { type: "apache-php", count: 1 },
+    sessionStore: { type: "memcached", count: 1 },
+    loadBalancer: { type: "nginx" },
   });
-  expect(created.status(), await created.text()).toBe(202);
-  const id = ((await created.json()) as { id: string }).id;
   try {
-    await expect
-      .poll(async () => ((await (await page.request.get(`/api/v1/environments/${id}`)).json()) as { status: string }).status, { timeout: 300_000, intervals: [1000] })
-      .toBe("running");
     await page.goto(`/environments/${id}`);
     const panel = page.getByRole("region", { name: "Domains & HTTPS" });
     await expect(panel).toBeVisible();

@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import type { Environment, Task } from "../server/contracts/environment";
-import { expect, shoot, signIn, test } from "./fixtures";
+import { axe, expect, shoot, signIn, test, WIDTHS } from "./fixtures";
 
 /**
  * Issue 16 as a first-time user meets it, against the real app and engine: keyboard-only creation,
@@ -10,26 +9,6 @@ import { expect, shoot, signIn, test } from "./fixtures";
  */
 
 const NAME = "e2e-i16";
-const WIDTHS: [{ width: number; height: number }, { width: number; height: number }] = [
-  { width: 1366, height: 800 },
-  { width: 390, height: 844 },
-];
-
-/** axe-core at both widths: no serious or critical violation. */
-async function axe(page: Page, what: string) {
-  const original = page.viewportSize();
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-    const result = await new AxeBuilder({ page }).analyze();
-    const bad = result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-    expect.soft(bad, `axe on ${what} at ${size.width}px`).toEqual([]);
-  }
-  if (original) await page.setViewportSize(original);
-}
-
 /** Presses Tab until `target` has focus (keyboard only), at most `max` times. */
 async function tabTo(page: Page, target: Locator, max = 60) {
   for (let i = 0; i < max; i++) {

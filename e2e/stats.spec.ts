@@ -1,4 +1,4 @@
-import { expect, shoot, signIn, test } from "./fixtures";
+import { createRunning, expect, shoot, signIn, test } from "./fixtures";
 
 const NAME = "e2e-stats";
 
@@ -7,19 +7,14 @@ test("live statistics: the per-node chart moves while test traffic runs, both ap
   test.setTimeout(420_000);
   await signIn(page);
   const origin = new URL(page.url()).origin;
-  // The dashboard's own API with its session cookie (same origin, as the UI calls it).
-  const created = await page.request.post("/api/v1/environments", {
-    headers: { origin },
-    data: { name: NAME, appServer: { type: "apache-php", count: 2 }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx" } },
+  const { id } = await createRunning(page, origin, {
+    name: NAME,
+    appServer: { type: "apache-php", count: 2 },
+    sessionStore: { type: "memcached", count: 1 },
+    loadBalancer: { type: "nginx" },
   });
-  expect(created.status(), await created.text()).toBe(202);
-  const id = ((await created.json()) as { id: string }).id;
 
   try {
-    await expect
-      .poll(async () => ((await (await page.request.get(`/api/v1/environments/${id}`)).json()) as { status: string }).status, { timeout: 300_000, intervals: [1000] })
-      .toBe("running");
-
     await page.goto(`/environments/${id}/stats`);
     await expect(page.getByRole("heading", { name: new RegExp(NAME) })).toBeVisible();
     await expect(page.getByTestId("stats-panel")).toBeVisible();

@@ -1,8 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Circle, GitCompare, RotateCcw, RotateCw, Save } from "lucide-react";
-import { useEffect, useState } from "react";
+import type { ReactCodeMirrorRef } from "@uiw/react-codemirror";
+import { Circle, GitCompare, LocateFixed, RotateCcw, RotateCw, Save } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
 import { ApiRequestError } from "@/components/data/api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,19 +14,18 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ApplyMode, ConfigFile, InvalidConfigDetails, SaveConfigFileResult } from "@/server/contracts/config-files";
 import type { Environment } from "@/server/contracts/environment";
-import { CodeEditor, DiffView } from "./code-editor";
+import { CodeEditor, DiffView, markRefusedLine } from "./code-editor";
 import { fileQuery, useRestart, useSaveFile, type EditScope } from "./data";
 import { RevisionHistory } from "./revision-history";
 
 /** The open file: editor, unsaved marker, review-diff-then-save, restarts, history. */
 export function FilePanel({ env, scope, path, onDirtyChange }: { env: Environment; scope: EditScope; path: string; onDirtyChange: (dirty: boolean) => void }) {
   const q = useQuery(fileQuery(env.id, scope, path));
-  // Kept here: a save replaces the saved version, which remounts the editor below.
   const [lastSave, setLastSave] = useState<SaveConfigFileResult | null>(null);
   if (q.isPending) return <Skeleton className="h-[60vh] w-full" />;
   if (q.isError) return <ErrorPanel title={`Could not read ${path}`} message={q.error.message} onRetry={() => void q.refetch()} retrying={q.isFetching} />;
-  // A new saved version (after Save or a rollback) starts a fresh draft.
-  return <Editor key={q.data.sha256} env={env} scope={scope} file={q.data} onDirtyChange={onDirtyChange} lastSave={lastSave} onSaved={setLastSave} />;
+  // Not keyed by the saved version: a save must keep the editor (its cursor and scroll position) as it is.
+  return <Editor env={env} scope={scope} file={q.data} onDirtyChange={onDirtyChange} lastSave={lastSave} onSaved={setLastSave} />;
 }
 
 function refusalOf(err: unknown): InvalidConfigDetails | null {
@@ -51,6 +51,17 @@ function Editor({
   const [draft, setDraft] = useState(file.content);
   const [reviewing, setReviewing] = useState(false);
   const [message, setMessage] = useState("");
+  // A new saved version (after Save or a rollback) starts a fresh draft. After a Save the draft already is
+  // that version, so the document is left alone and the cursor stays where it was.
+  const [savedSha, setSavedSha] = useState(file.sha256);
+  if (savedSha !== file.sha256) {
+    setSavedSha(file.sha256);
+    setDraft(file.content);
+    setMessage("");
+  }
+  const editor = useRef<ReactCodeMirrorRef>(null);
+  // Set when "Show line N" closes the review: the editor takes the focus instead of the button that opened it.
+  const focusEditorOnClose = useRef(false);
   const save = useSaveFile(env.id, scope, file.path);
   const restart = useRestart(env.id);
   const dirty = draft !== file.content;
@@ -79,6 +90,21 @@ function Editor({
       },
     );
   const refusal = refusalOf(save.error);
+  // The refused line is marked in the editor (behind the review dialog too) and scrolled into view.
+  useEffect(() => {
+    const view = editor.current?.view;
+    if (!view) return;
+    markRefusedLine(view, refusal?.line ? { line: refusal.line, message: `${refusal.tool ?? "The check"}: ${refusal.output}` } : null);
+  }, [refusal]);
+  const showRefusedLine = () => {
+    const view = editor.current?.view;
+    if (!view || !refusal?.line) return;
+    if (reviewing) {
+      focusEditorOnClose.current = true;
+      setReviewing(false);
+    } else view.focus();
+    markRefusedLine(view, { line: refusal.line, message: `${refusal.tool ?? "The check"}: ${refusal.output}` });
+  };
 
   return (
     <div className="flex flex-col gap-4">
@@ -110,14 +136,21 @@ function Editor({
           </div>
         ) : null}
         <div className="border-b border-border">
-          <CodeEditor value={draft} onChange={setDraft} language={entry.language} readOnly={entry.readOnly} label={`Contents of ${file.path}`} />
+          <CodeEditor editorRef={editor} value={draft} onChange={setDraft} language={entry.language} readOnly={entry.readOnly} label={`Contents of ${file.path}`} />
         </div>
         <CardBody className="flex flex-wrap items-center gap-2">
           <Button onClick={() => setReviewing(true)} disabled={!dirty || entry.readOnly || busy}>
             <GitCompare aria-hidden />
             Review &amp; save
           </Button>
-          <Button variant="ghost" onClick={() => setDraft(file.content)} disabled={!dirty}>
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setDraft(file.content);
+              save.reset();
+            }}
+            disabled={!dirty}
+          >
             <RotateCcw aria-hidden />
             Discard
           </Button>
@@ -142,17 +175,26 @@ function Editor({
         </CardBody>
       </Card>
 
-      {save.isError && !reviewing ? <SaveError error={save.error} refusal={refusal} /> : null}
+      {save.isError && !reviewing ? <SaveError error={save.error} refusal={refusal} scopeSize={file.scope.hostnames.length} onShowLine={showRefusedLine} /> : null}
       {restart.isError ? <ErrorPanel title="Restart refused" message={restart.error.message} /> : null}
       {lastSave && lastSave.file.sha256 === file.sha256 && !dirty ? (
         <p role="status" className="text-sm text-success" data-testid="save-status">
-          Saved{lastSave.revision ? "" : " (no change)"}
-          {lastSave.applied === "restart" ? "; restarting one node at a time" : lastSave.applied === "reload" ? " and reloaded" : ". Restart the node for it to take effect."}
+          {saveStatus(lastSave)}
         </p>
       ) : null}
 
       <Dialog open={reviewing} onOpenChange={(o) => !save.isPending && setReviewing(o)}>
-        <DialogContent title={`Review changes to ${entry.label}`} description="Red lines go, green lines come. Save checks the file on the node first." className="max-w-4xl">
+        <DialogContent
+          title={`Review changes to ${entry.label}`}
+          description="Red lines go, green lines come. Save checks the file on the node first."
+          className="max-w-4xl"
+          onCloseAutoFocus={(e) => {
+            if (!focusEditorOnClose.current) return;
+            focusEditorOnClose.current = false;
+            e.preventDefault();
+            editor.current?.view?.focus();
+          }}
+        >
           <div className="flex flex-col gap-3">
             <div className="overflow-hidden rounded-lg border border-border">
               <DiffView saved={file.content} draft={draft} language={entry.language} />
@@ -161,7 +203,7 @@ function Editor({
               <span className="font-medium">Note for the history (optional)</span>
               <Input value={message} onChange={(e) => setMessage(e.target.value)} placeholder="e.g. longer session cookie name" maxLength={500} />
             </label>
-            {save.isError ? <SaveError error={save.error} refusal={refusal} /> : null}
+            {save.isError ? <SaveError error={save.error} refusal={refusal} scopeSize={file.scope.hostnames.length} onShowLine={showRefusedLine} /> : null}
             <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
               <Button variant="ghost" onClick={() => setReviewing(false)} disabled={save.isPending}>
                 Keep editing
@@ -186,19 +228,47 @@ function Editor({
   );
 }
 
-function SaveError({ error, refusal }: { error: Error; refusal: InvalidConfigDetails | null }) {
+function SaveError({ error, refusal, scopeSize, onShowLine }: { error: Error; refusal: InvalidConfigDetails | null; scopeSize: number; onShowLine: () => void }) {
   if (!refusal) return <ErrorPanel title="Not saved" message={error.message} />;
+  const failedOn = refusal.hostnames;
+  const where = scopeSize > 1 && failedOn.length === scopeSize ? `on all ${scopeSize} nodes` : `on ${listOf(failedOn)}`;
+  const stoppedElsewhere = refusal.line !== null && refusal.toolLine !== null && refusal.toolLine !== refusal.line;
   return (
     <ErrorPanel
-      title={`Not saved: ${refusal.tool ?? "the check"} refused the file${refusal.line ? ` (line ${refusal.line})` : ""}`}
+      title={`Not saved: ${refusal.tool?.split(" ")[0] ?? "the check"} refused the file ${where}${refusal.line ? ` at line ${refusal.line}` : ""}`}
       message={
-        <>
-          <pre className="mt-1 overflow-x-auto font-mono text-xs whitespace-pre-wrap" data-testid="validator-output">
+        <div data-testid="refusal">
+          {refusal.line ? (
+            <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+              <span data-testid="refused-line">
+                Line {refusal.line} is the line you edited{stoppedElsewhere ? `; ${refusal.tool?.split(" ")[0] ?? "the tool"} stopped reading at line ${refusal.toolLine}` : ""}.
+              </span>
+              <Button variant="secondary" size="sm" onClick={onShowLine}>
+                <LocateFixed aria-hidden />
+                Show line {refusal.line}
+              </Button>
+            </p>
+          ) : null}
+          <pre className="mt-2 overflow-x-auto font-mono text-xs whitespace-pre-wrap" data-testid="validator-output">
             {refusal.output}
           </pre>
-          <p className="mt-2 text-muted">Nothing on {refusal.hostname} was changed.</p>
-        </>
+          <p className="mt-2 text-muted" data-testid="refused-on">
+            Refused by {listOf(failedOn)}. Nothing on {scopeSize > 1 ? `the ${scopeSize} nodes` : refusal.hostname} was changed.
+          </p>
+        </div>
       }
     />
   );
+}
+
+const listOf = (names: string[]) => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
+
+/** What a save did and what is left to do, for the number of nodes it went to. */
+function saveStatus(r: SaveConfigFileResult): string {
+  const hosts = r.file.scope.hostnames;
+  const target = hosts.length === 1 ? hosts[0]! : `the ${hosts.length} nodes (${listOf(hosts)})`;
+  const saved = r.revision ? "Saved" : "Saved (no change)";
+  if (r.applied === "restart") return `${saved}; restarting ${hosts.length === 1 ? hosts[0] : `${target} one at a time`}.`;
+  if (r.applied === "reload") return `${saved} and reloaded on ${target}.`;
+  return `${saved}, not applied yet: restart ${target} for it to take effect.`;
 }

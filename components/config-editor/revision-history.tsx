@@ -24,6 +24,8 @@ export function RevisionHistory({ env, scope, file }: { env: Environment; scope:
   const rollback = useRollbackFile(env.id, scope, file.path);
   const [comparing, setComparing] = useState<ConfigRevision | null>(null);
   const [restoring, setRestoring] = useState<ConfigRevision | null>(null);
+  // One current row: the newest revision with the saved content (a rollback repeats an older revision's content).
+  const currentId = q.data?.find((r) => r.content === file.content)?.id ?? null;
 
   return (
     <Card data-testid="revision-history">
@@ -42,16 +44,18 @@ export function RevisionHistory({ env, scope, file }: { env: Environment; scope:
         {q.data?.length ? (
           <ol className="divide-y divide-border">
             {q.data.map((r) => (
-              <li key={r.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5 text-sm" data-testid="revision" data-author={r.author}>
+              <li key={r.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5 text-sm" data-testid="revision" data-author={r.author} data-current={r.id === currentId ? "true" : undefined}>
                 <time dateTime={r.createdAt} title={absoluteTime(r.createdAt)} className="w-28 shrink-0 text-muted tabular-nums">
                   {relativeTime(r.createdAt)}
                 </time>
                 <Badge tone={r.author === "phleet" ? "warning" : "neutral"}>{AUTHOR[r.author] ?? r.author}</Badge>
                 <span className="text-xs text-muted">{r.hostname ?? (r.layer ? `all ${r.layer} nodes` : "")}</span>
-                <span className="min-w-0 flex-1 truncate" title={r.message ?? undefined}>
+                {r.id === currentId ? <Badge tone="success">Current</Badge> : null}
+                {/* Its own line under the facts on a phone, wrapping in full (a note is at most 500 characters). */}
+                <span className="basis-full break-words sm:min-w-40 sm:flex-1 sm:basis-0" data-testid="revision-note">
                   {r.message ?? <span className="text-muted">No note</span>}
                 </span>
-                {r.content === file.content ? <Badge tone="success">Current</Badge> : null}
+                <span className="-ml-2 flex shrink-0 gap-1 sm:ml-0">
                 <Button variant="ghost" size="sm" onClick={() => setComparing(r)} aria-label={`Compare the revision of ${absoluteTime(r.createdAt)} with the saved file`}>
                   <GitCompare aria-hidden />
                   Compare
@@ -66,6 +70,7 @@ export function RevisionHistory({ env, scope, file }: { env: Environment; scope:
                   <Undo2 aria-hidden />
                   Roll back
                 </Button>
+                </span>
               </li>
             ))}
           </ol>

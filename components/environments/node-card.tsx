@@ -59,8 +59,8 @@ export function NodeCard({ node, env }: { node: EnvironmentNode; env: Environmen
       </dl>
       {node.pendingRestart.length ? (
         <p className="mx-4 mt-3 rounded-md border border-warning/40 bg-warning/10 px-2.5 py-1.5 text-xs" data-testid="restart-needed">
-          <span className="font-semibold">Restart needed:</span> {node.pendingRestart.join(", ")} changed since it started; it runs the old values until
-          you restart it.
+          <span className="font-semibold">Restart needed:</span> <span className="break-all">{node.pendingRestart.join(", ")}</span> saved but not
+          applied; it runs the old values until you restart it.
         </p>
       ) : null}
       {mutation.isError ? (

@@ -13,11 +13,14 @@ export function DialogContent({
   description,
   children,
   className,
+  onCloseAutoFocus,
 }: {
   title: ReactNode;
   description?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** Where focus goes on close; call preventDefault to move it elsewhere than the opening control. */
+  onCloseAutoFocus?: (e: Event) => void;
 }) {
   return (
     <D.Portal>
@@ -29,6 +32,7 @@ export function DialogContent({
           className,
         )}
         {...(description ? {} : { "aria-describedby": undefined })}
+        onCloseAutoFocus={onCloseAutoFocus}
       >
         <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
           <div className="min-w-0">

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InvalidConfigDetails } from "../contracts/config-files";
 import type { Environment } from "../contracts/environment";
 import { api, SessionClient } from "../testing/api-client";
 import { catFile, createEnv, deleteEnv, docker, files, q, startedAt, waitTask } from "./test-helpers";
@@ -73,8 +74,21 @@ describe("config editor on apache-php", () => {
     expect(r.json.error?.code).toBe("invalid_config");
     expect(r.json.error?.message).toMatch(/syntax error/);
     expect(r.json.error?.message).toContain(PHP_INI);
-    expect(r.json.error?.details?.line).toBeGreaterThanOrEqual(lineNo);
-    expect(r.json.error?.details?.line).toBeLessThanOrEqual(lineNo + 1);
+    // php stops at the end of the edited line and reports the next one; the error names the edited line.
+    const details = r.json.error?.details as (InvalidConfigDetails | undefined);
+    expect(details?.toolLine).toBe(lineNo + 1);
+    expect(details?.line).toBe(lineNo);
+    expect(r.json.error?.message).toContain(`at line ${lineNo}, the line you edited (php stopped at line ${lineNo + 1})`);
+    // Checked on every node of the layer, and every one that refused it is named.
+    expect(details?.hostnames).toEqual(apps.map((a) => a.hostname));
+    expect(r.json.error?.message).toContain(`on all 2 nodes (${apps[0]!.hostname} and ${apps[1]!.hostname})`);
+    // An unclosed quote: php reads on to the end of the file, the error still points at the edit.
+    const quoted = file.json.content.replace(/^session\.name = PHPSESSID$/m, 'session.name = "PHLEETSID');
+    const q2 = await layer.save(PHP_INI, { content: quoted, apply: "none" });
+    expect(q2.status).toBe(422);
+    const d2 = q2.json.error?.details as (InvalidConfigDetails | undefined);
+    expect(d2?.line).toBe(lineNo);
+    expect(d2?.toolLine).toBeGreaterThan(lineNo + 1);
     for (const [i, a] of apps.entries()) {
       expect(await catFile(a.containerId!, PHP_INI)).toBe(file.json.content);
       expect(await startedAt(a.containerId!)).toBe(startedBefore[i]);
@@ -158,6 +172,30 @@ describe("config editor on apache-php", () => {
     expect((await after.counter()).status).toBe(200);
     expect(after.cookieNames()).toContain("PHPSESSID");
     expect((await layer.revisions(PHP_INI)).json.items).toHaveLength(3);
+  });
+
+  it("marks both app nodes Restart needed for a php.ini saved without applying, until what they run is the saved file again", async () => {
+    const pending = async () =>
+      Object.fromEntries((await client.get(env.id)).json.nodes.map((n) => [n.hostname, n.pendingRestart.includes(PHP_INI)]));
+    const appsPending = (yes: boolean) => Object.fromEntries(env.nodes.map((n) => [n.hostname, yes && n.role === "app"]));
+    const file = await layer.read(PHP_INI);
+    expect(Object.values(await pending()).some(Boolean)).toBe(false);
+
+    const saved = await layer.save(PHP_INI, { content: `${file.json.content}; saved, not applied\n`, apply: "none", message: "not applied" });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    expect(await pending()).toEqual(appsPending(true));
+
+    // A rollback to what the nodes run, saved without applying: nothing is pending any more.
+    const history = (await layer.revisions(PHP_INI)).json.items;
+    const back = await layer.rollback({ path: PHP_INI, revisionId: history[1]!.id, apply: "none" });
+    expect(back.status, JSON.stringify(back.json)).toBe(200);
+    expect(back.json.file.content).toBe(file.json.content);
+    expect(await pending()).toEqual(appsPending(false));
+
+    // The same change, reloaded into both nodes: applied, so not pending.
+    const reloaded = await layer.save(PHP_INI, { content: `${file.json.content}; reloaded\n`, apply: "reload" });
+    expect(reloaded.status, JSON.stringify(reloaded.json)).toBe(200);
+    expect(await pending()).toEqual(appsPending(false));
   });
 });
 

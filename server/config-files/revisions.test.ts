@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RevisionRow } from "../db/client";
-import { BASELINE_MESSAGE, pendingChanges, SYSTEM_AUTHOR } from "./revisions";
+import { BASELINE_MESSAGE, pendingChanges, SYSTEM_AUTHOR, unappliedCandidates } from "./revisions";
 
 let n = 0;
 const rev = (path: string, at: string, extra: Partial<RevisionRow> = {}): RevisionRow => ({
@@ -12,6 +12,7 @@ const rev = (path: string, at: string, extra: Partial<RevisionRow> = {}): Revisi
   content: `${path}@${at}`,
   author: "api",
   message: null,
+  applyMode: "none",
   createdAt: new Date(at),
   ...extra,
 });
@@ -35,5 +36,38 @@ describe("pendingChanges", () => {
     const only = rev("/a", "2026-01-01T10:05:00Z");
     expect(pendingChanges([only], started)).toEqual([{ path: "/a", latest: only, target: null }]);
     expect(pendingChanges([only], new Date("2026-01-01T11:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("unappliedCandidates", () => {
+  const started = new Date("2026-01-01T10:00:00Z");
+  const reloaded = (r: RevisionRow) => r.applyMode === "reload";
+  const original = (at: string) => rev("/ini", at, { author: SYSTEM_AUTHOR, message: BASELINE_MESSAGE, applyMode: "reload" });
+  const paths = (list: RevisionRow[], at = started) => unappliedCandidates(list, at, reloaded).map((c) => `${c.path}<-${c.running?.id ?? "?"}`);
+
+  it("a graceful file saved with apply none is not running; saved with reload it is", () => {
+    const base = original("2026-01-01T10:01:00.001Z");
+    const saved = rev("/ini", "2026-01-01T10:01:00.002Z", { applyMode: "none" });
+    expect(paths([saved, base])).toEqual([`/ini<-${base.id}`]);
+    expect(paths([rev("/ini", "2026-01-01T10:02:00Z", { applyMode: "reload" }), base])).toEqual([]);
+  });
+  it("a save with restart is pending until the node restarts after it", () => {
+    const base = original("2026-01-01T10:01:00.001Z");
+    const saved = rev("/ini", "2026-01-01T10:01:00.002Z", { applyMode: "restart" });
+    expect(paths([saved, base])).toEqual([`/ini<-${base.id}`]);
+    expect(paths([saved, base], new Date("2026-01-01T10:03:00Z"))).toEqual([]);
+  });
+  it("a rollback saved without applying is compared with what runs: the last reloaded revision", () => {
+    const base = original("2026-01-01T10:01:00.001Z");
+    const applied = rev("/ini", "2026-01-01T10:02:00Z", { applyMode: "reload", content: "B" });
+    const back = rev("/ini", "2026-01-01T10:03:00Z", { applyMode: "none", content: base.content });
+    const [c] = unappliedCandidates([back, applied, base], started, reloaded);
+    expect(c?.running).toBe(applied);
+    expect(c?.latest).toBe(back);
+  });
+  it("nothing is a candidate after a clean start, and a file with no known running revision is", () => {
+    const saved = rev("/ini", "2026-01-01T10:05:00Z", { applyMode: "none" });
+    expect(paths([saved], new Date("2026-01-01T11:00:00Z"))).toEqual([]);
+    expect(paths([saved])).toEqual(["/ini<-?"]);
   });
 });

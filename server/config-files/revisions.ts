@@ -30,7 +30,7 @@ export function revisionsForLayer(envId: string, layer: NodeRole, nodeIds: strin
   });
 }
 
-const isBaseline = (r: RevisionRow) => r.author === SYSTEM_AUTHOR && r.message === BASELINE_MESSAGE;
+const isBaseline = (r: RevisionMeta) => r.author === SYSTEM_AUTHOR && r.message === BASELINE_MESSAGE;
 
 export interface PendingChange {
   path: string;
@@ -54,6 +54,30 @@ export function pendingChanges(revisions: RevisionRow[], startedAt: Date): Pendi
     if (!latest || !pending(latest)) continue;
     const target = list.find((r) => !pending(r)) ?? null;
     out.push({ path, latest, target });
+  }
+  return out;
+}
+
+/** A revision without its content (the light row a node view reads for every file). */
+export type RevisionMeta = Omit<RevisionRow, "content">;
+
+/**
+ * Pure: the files whose saved content a node may not be running. A node runs what its files held when it
+ * last started, plus every save reloaded into it since; a file is a candidate when its newest revision came
+ * after the start and is not that running revision (saved with apply "none", a rollback saved without
+ * applying, a restart that has not reached the node yet). It is pending when the two contents differ
+ * (`running` null: unknown, so pending). `reloadedLive(r)` says whether r was reloaded into the running nodes
+ * of its scope. Input: one node's revisions, newest first.
+ */
+export function unappliedCandidates<R extends RevisionMeta>(revisions: R[], startedAt: Date, reloadedLive: (r: R) => boolean): { path: string; latest: R; running: R | null }[] {
+  const byPath = new Map<string, R[]>();
+  for (const r of revisions) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  const out: { path: string; latest: R; running: R | null }[] = [];
+  for (const [path, list] of byPath) {
+    const latest = list[0]!;
+    if (latest.createdAt.getTime() <= startedAt.getTime()) continue;
+    const running = list.find((r) => r.createdAt.getTime() <= startedAt.getTime() || isBaseline(r) || reloadedLive(r)) ?? null;
+    if (running !== latest) out.push({ path, latest, running });
   }
   return out;
 }

@@ -216,6 +216,8 @@ async function restore(rt: ContainerRuntime, envId: string, node: Target, change
       content: target.content,
       author: SYSTEM_AUTHOR,
       message: `Automatic rollback: ${reason}`,
+      // Only the failed node is restarted with it: a layer's other nodes run what they last started with.
+      applyMode: "restart",
     },
   });
 }

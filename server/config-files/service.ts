@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Actor } from "../auth/authenticate";
 import {
   HEALTH_TIMEOUT,
+  type ApplyMode,
   type RollbackConfigFileInput,
   type SaveConfigFileInput,
   type ConfigFile,
@@ -25,6 +26,7 @@ import { catalogFor, checkRequestedPath, findEntry } from "./catalog";
 import { BASELINE_MESSAGE, revisionsForLayer, revisionView, SYSTEM_AUTHOR } from "./revisions";
 import { startRollingRestart } from "./rolling-restart";
 import { resolveScope, scopeView, type ResolvedScope, type ScopeRef } from "./scope";
+import { lineOfEdit } from "./edited-line";
 import { checkOnNode } from "./validate";
 
 /** The config editor's service: list, read, check-then-save, history, rollback (REST and UI share it). */
@@ -167,20 +169,9 @@ async function writeAndApply(ref: ScopeRef, rawPath: unknown, req: WriteRequest,
     let revision: RevisionRow | null = null;
 
     if (!unchanged) {
-      const check = await checkOnNode(rt, scope.nodes[0]!.containerId, entry, req.content);
-      if (!check.ok) {
-        const details: InvalidConfigDetails = {
-          path: entry.path,
-          hostname: scope.nodes[0]!.hostname,
-          tool: check.tool,
-          line: check.verdict?.line ?? null,
-          output: check.verdict?.message ?? "",
-        };
-        const where = details.line ? ` (line ${details.line})` : "";
-        throw new AppError("invalid_config", `${check.tool ?? "The check"} refused ${entry.label}${where}: ${details.output}`, 422, details);
-      }
+      await checkOnEveryNode(rt, scope, entry, current, req.content);
       await swapIn(rt, scope, entry.path, req.content, before);
-      revision = await recordRevision(scope, entry.path, current, req.content, req.author, req.message);
+      revision = await recordRevision(scope, entry.path, current, req.content, req.author, req.message, req.apply);
     }
 
     let task: SaveConfigFileResult["task"] = null;
@@ -203,6 +194,34 @@ async function writeAndApply(ref: ScopeRef, rawPath: unknown, req: WriteRequest,
   }
 }
 
+/**
+ * Checks the content with the node's own tool on every target (in parallel: each node's copy of the
+ * main config and its modules are what its check reads) and refuses it naming the nodes that failed and
+ * the line the person edited, next to the line where the tool stopped.
+ */
+async function checkOnEveryNode(rt: ContainerRuntime, scope: ResolvedScope, entry: CatalogEntry, current: string, content: string): Promise<void> {
+  const checks = await Promise.all(scope.nodes.map((n) => checkOnNode(rt, n.containerId, entry, content)));
+  const failed = scope.nodes.map((n, i) => ({ node: n, check: checks[i]! })).filter((c) => !c.check.ok);
+  const first = failed[0];
+  if (!first) return;
+  const toolLine = first.check.verdict?.line ?? null;
+  const details: InvalidConfigDetails = {
+    path: entry.path,
+    hostname: first.node.hostname,
+    hostnames: failed.map((f) => f.node.hostname),
+    tool: first.check.tool,
+    line: lineOfEdit(current, content, toolLine),
+    toolLine,
+    output: first.check.verdict?.message ?? "",
+  };
+  const tool = first.check.tool?.split(" ")[0] ?? "the check";
+  const nodes = details.hostnames.length === scope.nodes.length && scope.nodes.length > 1 ? `on all ${scope.nodes.length} nodes (${listOf(details.hostnames)})` : `on ${listOf(details.hostnames)}`;
+  const where = details.line === null ? "" : details.line === toolLine ? ` at line ${details.line}` : ` at line ${details.line}, the line you edited (${tool} stopped at line ${toolLine})`;
+  throw new AppError("invalid_config", `${first.check.tool ?? "The check"} refused ${entry.label} ${nodes}${where}: ${details.output}`, 422, details);
+}
+
+const listOf = (names: string[]) => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
+
 /** Writes the file on every target; if one write fails, the ones already written get their old copy back. */
 async function swapIn(rt: ContainerRuntime, scope: ResolvedScope, path: string, content: string, before: (string | null)[]) {
   const written: number[] = [];
@@ -220,13 +239,22 @@ async function swapIn(rt: ContainerRuntime, scope: ResolvedScope, path: string, 
   }
 }
 
-async function recordRevision(scope: ResolvedScope, path: string, previous: string, content: string, author: string, message?: string): Promise<RevisionRow> {
+async function recordRevision(
+  scope: ResolvedScope,
+  path: string,
+  previous: string,
+  content: string,
+  author: string,
+  message: string | undefined,
+  applyMode: ApplyMode,
+): Promise<RevisionRow> {
   const where = { environmentId: scope.envId, nodeId: scope.nodeId, layer: scope.kind === "layer" ? scope.layer : null, path };
   const existing = await scopeRevisions(scope, path);
   return db().$transaction(async (tx) => {
     // The first change keeps the original, so "roll back" always has somewhere to go.
-    if (!existing.length) await tx.fileRevision.create({ data: { ...where, content: previous, author: SYSTEM_AUTHOR, message: BASELINE_MESSAGE } });
-    return tx.fileRevision.create({ data: { ...where, content, author, message: message ?? null } });
+    // The original is what the nodes run: live already, like a reloaded save.
+    if (!existing.length) await tx.fileRevision.create({ data: { ...where, content: previous, author: SYSTEM_AUTHOR, message: BASELINE_MESSAGE, applyMode: "reload" } });
+    return tx.fileRevision.create({ data: { ...where, content, author, message: message ?? null, applyMode } });
   });
 }
 
@@ -255,6 +283,7 @@ async function reloadAll(rt: ContainerRuntime, scope: ResolvedScope, entry: Cata
           content: before[0] ?? "",
           author: SYSTEM_AUTHOR,
           message: `Automatic rollback: ${n.hostname} ${why} after the reload`,
+          applyMode: "reload", // written back and reloaded on every node above
         },
       });
     }

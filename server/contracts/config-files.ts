@@ -128,9 +128,15 @@ export type RestartAccepted = z.infer<typeof RestartAccepted>;
 /** details of a 422 invalid_config: what the node's tool said and where. */
 export const InvalidConfigDetails = z.object({
   path: z.string(),
-  hostname: z.string(),
+  hostname: z.string().describe("The first node whose check refused the file"),
+  hostnames: z.array(z.string()).describe("Every node whose check refused the file (a layer save checks each node)"),
   tool: z.string().nullable(),
-  line: z.number().int().nullable(),
-  output: z.string(),
+  line: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The line of the sent content to fix: the edited line the tool's complaint comes from (null when the tool names no line)"),
+  toolLine: z.number().int().nullable().describe("The line of the sent content where the tool stopped, as it reported it"),
+  output: z.string().describe("The tool's message (of the first node), staged paths shown as the real file"),
 });
 export type InvalidConfigDetails = z.infer<typeof InvalidConfigDetails>;

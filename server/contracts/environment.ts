@@ -90,7 +90,9 @@ export const EnvironmentNode = z
     startedAt: z.string().nullable(),
     pendingRestart: z
       .array(z.string())
-      .describe("Files saved since the node started that take effect only on a restart; it runs the old values until restarted"),
+      .describe(
+        "Files whose saved content the node is not running: saved since it started and taking effect only on a restart, or saved (or rolled back) without applying; it runs the old values until restarted",
+      ),
   })
   .meta({ id: "Node" });
 export type EnvironmentNode = z.infer<typeof EnvironmentNode>;

@@ -38,7 +38,7 @@ const TEXT: Record<number, string> = {
   401: "Missing or wrong API token",
   404: "Environment, node, layer, revision or catalog path not found",
   409: "Read-only file, file changed since baseSha256, another change under way, or a reload that was rolled back",
-  422: "The body does not fit the schema (validation_failed), or the node's tool refused the file (invalid_config: details.tool, details.line, details.output)",
+  422: "The body does not fit the schema (validation_failed), or the node's tool refused the file (invalid_config: details.tool, details.hostnames that refused it, details.line = the edited line to fix, details.toolLine, details.output)",
   502: "The Docker engine failed",
   503: "The Docker engine is not reachable",
 };
