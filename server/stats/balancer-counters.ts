@@ -9,7 +9,7 @@ import { z } from "zod";
 export const COUNTERS_PREFIX = "phleet-stats ";
 
 /** One upstream address as nginx saw it (an app server, or the group name when none could be tried). */
-export interface AddressCounters {
+interface AddressCounters {
   /** Requests this address answered (it was the last one tried). */
   total: number;
   /** Of those: 2xx, 3xx, 4xx, 5xx. */

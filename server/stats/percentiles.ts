@@ -5,7 +5,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
-export function p50p95(samples: readonly number[]): { p50: number | null; p95: number | null } {
+function p50p95(samples: readonly number[]): { p50: number | null; p95: number | null } {
   const sorted = [...samples].sort((a, b) => a - b);
   const r = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)) };
