@@ -1,8 +1,10 @@
 /**
  * What statistics collection costs the control plane: its CPU time and memory (RSS) while the
- * balancer of a 2-app-node environment serves a fixed load, with collection on, then the same with
- * PHLEET_STATS=off (two app servers, one after the other), printed as a ratio. Also the collection
- * latency: how long after the last answer the stats API shows every request.
+ * balancer of a 2-app-node environment serves a fixed request rate, then four times that rate, with
+ * collection on, then the same with PHLEET_STATS=off (two app servers, one after the other), printed as
+ * ratios side by side. The balancer counts requests itself (images/nginx-lb/phleet-stats.lua), so the
+ * ratio should stay about the same at both rates. Also the collection latency: how long after the last
+ * answer the stats API shows every request. It never fails on a timing.
  *
  * The app must be built (PHLEET_DIST_DIR or .next) and the node images present (npm run images).
  * Load goes only to 127.0.0.1 (the balancer's published port). Call benchStats() from scripts/bench.ts,
@@ -18,37 +20,42 @@ import { sweepInstance } from "../server/testing/sweep";
 const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench-stats";
 const POOL = "10.219.0.0/16";
-const REQUESTS = 3000;
-const CONCURRENCY = 16;
+/** Requests per second of the first run; the second sends four times as many in the same time. */
+const BASE_RATE = Number(process.env.BENCH_STATS_RATE) || 75;
+const RATES = [BASE_RATE, BASE_RATE * 4];
+const LOAD_SECONDS = 10;
+const CONCURRENCY = 32;
 const SESSIONS = 16;
 const TAIL_MS = 3000;
 const IDLE_MS = 6000;
 const CLK_TCK = 100; // USER_HZ on Linux
 
-export interface StatsModeFigures {
-  mode: "on" | "off";
+interface RateFigures {
+  ratePerSecond: number;
   requests: number;
   ok: number;
-  loadMs: number;
+  /** Requests per second actually served (the machine may not keep up with the asked rate). */
+  achievedPerSecond: number;
   /** Control-plane CPU time (user + system, all its processes) from the start of the load to TAIL_MS after its end. */
   cpuMs: number;
   cpuMsPerThousandRequests: number;
-  rssBeforeMb: number;
   rssPeakMb: number;
-  rssAfterMb: number;
-  /** Only with collection on: ms from the last answer to the stats API showing every request. */
+  /** Only with collection on: ms from the last answer of a 2 s burst to the stats API showing all of it. */
   collectionLatencyMs: number | null;
+}
+
+interface StatsModeFigures {
+  mode: "on" | "off";
+  rates: RateFigures[];
   /** Control-plane CPU per second with the environment running and no traffic (polling, flushing). */
   idleCpuMsPerSecond: number;
 }
 
-export interface StatsBenchFigures {
-  requests: number;
-  concurrency: number;
+interface StatsBenchFigures {
   on: StatsModeFigures;
   off: StatsModeFigures;
-  cpuRatio: number;
-  rssPeakRatio: number;
+  /** CPU on / off at each rate, in the order of RATES. */
+  cpuRatios: number[];
 }
 
 const log = (m: string) => console.log(`[bench-stats] ${m}`);
@@ -160,19 +167,25 @@ async function call<T>(s: Server, method: string, p: string, body?: unknown): Pr
   return { status: r.status, json: (text ? JSON.parse(text) : null) as T };
 }
 
-/** A fixed load: REQUESTS GETs of /counter.php, CONCURRENCY at a time, over SESSIONS cookie sessions. */
-async function load(envUrl: string): Promise<{ ok: number; ms: number }> {
+/**
+ * A fixed rate: request i is due at start + i / rate, at most CONCURRENCY in flight, over SESSIONS
+ * cookie sessions, for LOAD_SECONDS (or `seconds`). Sent from this process (not the control plane's), only to 127.0.0.1.
+ */
+async function load(envUrl: string, rate: number, seconds = LOAD_SECONDS): Promise<{ requests: number; ok: number; ms: number }> {
   if (new URL(envUrl).hostname !== "127.0.0.1") throw new Error(`load goes only to 127.0.0.1, not ${envUrl}`);
+  const requests = rate * seconds;
   const cookies: string[] = Array.from({ length: SESSIONS }, () => "");
   let next = 0;
   let ok = 0;
-  const started = Date.now();
-  const deadline = started + 300_000;
+  const started = performance.now();
+  const deadline = started + seconds * 1000 + 60_000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, w) => {
       for (;;) {
         const i = next++;
-        if (i >= REQUESTS || Date.now() > deadline) return;
+        if (i >= requests || performance.now() > deadline) return;
+        const due = started + (i * 1000) / rate - performance.now();
+        if (due > 0) await sleep(due);
         const s = (w + i) % SESSIONS;
         try {
           const r = await fetch(`${envUrl}/counter.php`, { headers: cookies[s] ? { cookie: cookies[s] } : {}, signal: AbortSignal.timeout(10_000) });
@@ -186,7 +199,7 @@ async function load(envUrl: string): Promise<{ ok: number; ms: number }> {
       }
     }),
   );
-  return { ok, ms: Date.now() - started };
+  return { requests: Math.min(next, requests), ok, ms: Math.round(performance.now() - started) };
 }
 
 async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
@@ -213,54 +226,57 @@ async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
     if (env.status !== "running") throw new Error(`the environment ${env.status}: ${env.error}`);
     // Let the collector start and settle (it reads the log from the start), and the server go idle.
     await sleep(8000);
-    const baseline = mode === "on" ? (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total : 0;
-
     const idleStart = treeUsage(server.pid);
     await sleep(IDLE_MS);
     const idleCpuMsPerSecond = Math.round(((((treeUsage(server.pid).ticks - idleStart.ticks) * 1000) / CLK_TCK) / (IDLE_MS / 1000)) * 10) / 10;
+    const counted = async () => (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total;
 
-    const before = treeUsage(server.pid);
-    let peak = before.rssBytes;
-    const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
-    const result = await load(env.url);
-    const loadEnded = Date.now();
-    let latency: number | null = null;
-    if (mode === "on") {
-      for (;;) {
-        const s = await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`);
-        if (s.json.balancer.requests.total - baseline >= REQUESTS) {
-          latency = Date.now() - loadEnded;
-          break;
+    const rates: RateFigures[] = [];
+    for (const rate of RATES) {
+      const before = treeUsage(server.pid);
+      let peak = before.rssBytes;
+      const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
+      const result = await load(env.url, rate);
+      // No API call inside the CPU window: the stats API is asked only afterwards (below).
+      await sleep(TAIL_MS);
+      clearInterval(sampler);
+      const after = treeUsage(server.pid);
+      peak = Math.max(peak, after.rssBytes);
+      const cpuMs = ((after.ticks - before.ticks) * 1000) / CLK_TCK;
+      // Collection latency, outside the CPU window: a short burst at the same rate, then the stats API
+      // is asked every 50 ms until it shows every request of the burst.
+      let latency: number | null = null;
+      if (mode === "on") {
+        const start = await counted();
+        const burst = await load(env.url, rate, 2);
+        const burstEnded = Date.now();
+        for (;;) {
+          if ((await counted()) - start >= burst.requests) {
+            latency = Date.now() - burstEnded;
+            break;
+          }
+          if (Date.now() - burstEnded > 30_000) break;
+          await sleep(50);
         }
-        if (Date.now() - loadEnded > 30_000) break;
-        await sleep(50);
       }
+      const f: RateFigures = {
+        ratePerSecond: rate,
+        requests: result.requests,
+        ok: result.ok,
+        achievedPerSecond: Math.round((result.requests / (result.ms / 1000)) * 10) / 10,
+        cpuMs,
+        cpuMsPerThousandRequests: Math.round((cpuMs / Math.max(1, result.requests)) * 1000 * 10) / 10,
+        rssPeakMb: Math.round((peak / 1024 / 1024) * 10) / 10,
+        collectionLatencyMs: latency,
+      };
+      rates.push(f);
+      log(
+        `collection ${mode}, ${rate}/s: ${result.ok}/${result.requests} ok in ${(result.ms / 1000).toFixed(1)} s (${f.achievedPerSecond}/s); control plane CPU ${cpuMs} ms, RSS peak ${f.rssPeakMb} MB` +
+          (latency !== null ? `; every request in the stats API ${latency} ms after the last answer` : ""),
+      );
     }
-    await sleep(Math.max(0, TAIL_MS - (Date.now() - loadEnded)));
-    clearInterval(sampler);
-    const after = treeUsage(server.pid);
-    peak = Math.max(peak, after.rssBytes);
-    const cpuMs = ((after.ticks - before.ticks) * 1000) / CLK_TCK;
-    const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
-    const figures: StatsModeFigures = {
-      mode,
-      requests: REQUESTS,
-      ok: result.ok,
-      loadMs: result.ms,
-      cpuMs,
-      cpuMsPerThousandRequests: Math.round((cpuMs / REQUESTS) * 1000 * 10) / 10,
-      rssBeforeMb: mb(before.rssBytes),
-      rssPeakMb: mb(peak),
-      rssAfterMb: mb(after.rssBytes),
-      collectionLatencyMs: latency,
-      idleCpuMsPerSecond,
-    };
-    log(
-      `collection ${mode}: ${result.ok}/${REQUESTS} ok in ${(result.ms / 1000).toFixed(1)} s; control plane CPU ${cpuMs} ms, RSS ${figures.rssBeforeMb} -> peak ${figures.rssPeakMb} MB` +
-        (latency !== null ? `; every request in the stats API ${latency} ms after the last answer` : "") +
-        `; idle ${idleCpuMsPerSecond} ms CPU/s`,
-    );
-    return figures;
+    log(`collection ${mode}: idle ${idleCpuMsPerSecond} ms CPU/s`);
+    return { mode, rates, idleCpuMsPerSecond };
   } finally {
     if (envId) {
       await call(server, "DELETE", `/api/v1/environments/${envId}`).catch(() => undefined);
@@ -279,17 +295,19 @@ export async function benchStats(): Promise<StatsBenchFigures> {
   try {
     const on = await measure("on");
     const off = await measure("off");
-    const cpuRatio = Math.round((on.cpuMs / Math.max(1, off.cpuMs)) * 100) / 100;
-    const rssPeakRatio = Math.round((on.rssPeakMb / Math.max(1, off.rssPeakMb)) * 100) / 100;
-    console.log(`\nStatistics collection cost (${REQUESTS} requests, ${CONCURRENCY} at a time, through the balancer)`);
-    console.log("collection   control-plane CPU   per 1000 req   RSS peak   latency to stats API   idle CPU");
-    for (const f of [on, off]) {
+    const cpuRatios = RATES.map((_, i) => Math.round((on.rates[i]!.cpuMs / Math.max(1, off.rates[i]!.cpuMs)) * 100) / 100);
+    console.log(`\nStatistics collection cost (${LOAD_SECONDS} s at each rate, through the balancer; control-plane CPU from the load's start to ${TAIL_MS} ms after its end)`);
+    console.log("rate asked   served on / off      CPU on     CPU off    on/off   per 1000 req on / off   latency to stats API   RSS peak on / off");
+    RATES.forEach((rate, i) => {
+      const a = on.rates[i]!;
+      const b = off.rates[i]!;
       console.log(
-        `${f.mode.padEnd(13)}${`${f.cpuMs} ms`.padEnd(20)}${`${f.cpuMsPerThousandRequests} ms`.padEnd(15)}${`${f.rssPeakMb} MB`.padEnd(11)}${(f.collectionLatencyMs === null ? "-" : `${f.collectionLatencyMs} ms`).padEnd(23)}${f.idleCpuMsPerSecond} ms/s`,
+        `${`${rate}/s`.padEnd(13)}${`${a.achievedPerSecond} / ${b.achievedPerSecond}/s`.padEnd(21)}${`${a.cpuMs} ms`.padEnd(11)}${`${b.cpuMs} ms`.padEnd(11)}${String(cpuRatios[i]).padEnd(9)}${`${a.cpuMsPerThousandRequests} / ${b.cpuMsPerThousandRequests} ms`.padEnd(24)}${(a.collectionLatencyMs === null ? "-" : `${a.collectionLatencyMs} ms`).padEnd(23)}${a.rssPeakMb} / ${b.rssPeakMb} MB`,
       );
-    }
-    console.log(`ratio on/off: CPU ${cpuRatio}, RSS peak ${rssPeakRatio}`);
-    return { requests: REQUESTS, concurrency: CONCURRENCY, on, off, cpuRatio, rssPeakRatio };
+    });
+    console.log(`idle control-plane CPU: on ${on.idleCpuMsPerSecond} ms/s, off ${off.idleCpuMsPerSecond} ms/s`);
+    console.log(`ratio on/off (target <= 1.2 at both rates): ${RATES.map((r, i) => `${r}/s ${cpuRatios[i]}`).join(", ")}`);
+    return { on, off, cpuRatios };
   } finally {
     await sweepInstance(INSTANCE);
   }

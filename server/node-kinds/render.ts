@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { SessionStoreType } from "../contracts/environment";
 
 /** Pure renderers of the files Phleet writes into nodes. */
@@ -148,6 +149,8 @@ export function renderBalancerConf(): string {
 worker_processes auto;
 pid /run/nginx.pid;
 error_log /dev/stderr warn;
+# Debian's dynamic modules: the Lua module counts the statistics (${STATS_LUA_PATH}).
+include /etc/nginx/modules-enabled/*.conf;
 
 events {
     worker_connections 2048;
@@ -158,7 +161,15 @@ http {
     server_tokens off;
     keepalive_timeout 65;
 
-    # One JSON line per request: Phleet's statistics read it from the container log.
+    # Statistics at a constant cost: nginx counts requests per app server in shared memory and writes the
+    # totals to stderr a few times a second while they change; Phleet reads only those lines.
+    lua_shared_dict phleet_stats 1m;
+    lua_package_path "${path.posix.dirname(STATS_LUA_PATH)}/?.lua;;";
+    init_by_lua_block { require("phleet-stats").init() }
+    init_worker_by_lua_block { require("phleet-stats").init_worker() }
+    log_by_lua_block { require("phleet-stats").log() }
+
+    # One JSON line per request, for people reading the balancer's log (statistics do not parse it).
     log_format phleet escape=json '{"ts":$msec,"rid":"$request_id","method":"$request_method",'
         '"uri":"$uri","status":$status,"rt":$request_time,"ua":"$upstream_addr",'
         '"us":"$upstream_status","urt":"$upstream_response_time","bytes":$body_bytes_sent}';
@@ -204,3 +215,5 @@ http {
 
 export const BALANCER_CONF_PATH = "/etc/nginx/nginx.conf";
 export const UPSTREAM_CONF_PATH = "/etc/nginx/phleet-upstream.conf";
+/** images/nginx-lb/phleet-stats.lua inside the balancer. */
+const STATS_LUA_PATH = "/usr/share/phleet/lua/phleet-stats.lua";

@@ -129,6 +129,8 @@ export interface FollowLogsOptions {
   sinceSeconds?: number;
   /** Start at most this many lines from the end (the engine reads them from the end of its file, cheaply). */
   tail?: number;
+  /** Only the container's stderr (the balancer's statistics lines), not its stdout (the access log). */
+  stderrOnly?: boolean;
   signal?: AbortSignal;
 }
 

@@ -1,5 +1,6 @@
 import { hostOf, statusClass, type BalancerRecord } from "./balancer-log";
-import { p50p95, Reservoir } from "./percentiles";
+import type { CountersSnapshot } from "./balancer-counters";
+import { addCounts, p50p95Mixed, Reservoir, type Histogram } from "./percentiles";
 import { LATENCY_WINDOW_SECONDS, LIVE_WINDOW_SECONDS } from "./settings";
 
 /**
@@ -76,6 +77,9 @@ interface Bucket {
   byNode: Record<string, number>;
   samples: Reservoir | null;
   nodeSamples: Map<string, Reservoir> | null;
+  /** Latency counted by the balancer itself (balancer-counters.ts), per histogram bucket; null once sealed. */
+  histogram: number[] | null;
+  nodeHistograms: Map<string, number[]> | null;
   sealed: Latency | null;
 }
 
@@ -96,6 +100,8 @@ function addCount(c: StatusCounts, status: number) {
 export class RequestAggregator {
   readonly totals: RequestTotals;
   private readonly ring: (Bucket | undefined)[];
+  /** Histogram bounds of the balancer's counters (the same for every line of a balancer image). */
+  private bounds: readonly number[] = [];
 
   constructor(
     initial: RequestTotals = emptyTotals(),
@@ -143,11 +149,61 @@ export class RequestAggregator {
     }
   }
 
+  /**
+   * Counts what the balancer counted itself since its previous counters line (`delta`, from
+   * advanceCounters): the same totals as record() gives line by line, at a cost that depends on the
+   * number of upstream addresses, not of requests. The requests land in the second nginx wrote the line.
+   */
+  recordCounters(delta: CountersSnapshot, resolve: NodeResolver, nowSec: number): void {
+    const b = this.totals.balancer;
+    b.bytes += delta.bytes;
+    b.failovers += delta.failovers;
+    const t = Math.floor((delta.ts || nowSec * 1000) / 1000);
+    const live = t > nowSec - this.windowSeconds && t <= nowSec + 5;
+    let bucket: Bucket | null = null;
+    const bucketNow = () => (bucket ??= this.bucket(t));
+    if (live && delta.failovers) bucketNow().failovers += delta.failovers;
+    for (const [addr, a] of Object.entries(delta.addresses)) {
+      const id = resolve(addr);
+      if (a.failed) {
+        b.failedAttempts += a.failed;
+        if (id) this.node(id).failedAttempts += a.failed;
+      }
+      if (!a.total) continue;
+      addAddressCounts(b.requests, a);
+      if (id) addAddressCounts(this.node(id).requests, a);
+      else b.unattributed += a.total;
+      if (!live) continue;
+      const bk = bucketNow();
+      addAddressCounts(bk.counts, a);
+      if (id) bk.byNode[id] = (bk.byNode[id] ?? 0) + a.total;
+      if (bk.nodeHistograms && a.histogram.some((n) => n > 0)) {
+        this.bounds = delta.bounds;
+        addCounts((bk.histogram ??= []), a.histogram);
+        if (id) {
+          const h = bk.nodeHistograms.get(id) ?? [];
+          addCounts(h, a.histogram);
+          bk.nodeHistograms.set(id, h);
+        }
+      }
+    }
+  }
+
   private bucket(t: number): Bucket {
     const i = t % this.windowSeconds;
     let b = this.ring[i];
     if (!b || b.t !== t) {
-      b = { t, counts: zeroCounts(), failovers: 0, byNode: {}, samples: new Reservoir(SAMPLES_PER_BUCKET, this.random), nodeSamples: new Map(), sealed: null };
+      b = {
+        t,
+        counts: zeroCounts(),
+        failovers: 0,
+        byNode: {},
+        samples: new Reservoir(SAMPLES_PER_BUCKET, this.random),
+        nodeSamples: new Map(),
+        histogram: null,
+        nodeHistograms: new Map(),
+        sealed: null,
+      };
       this.ring[i] = b;
     }
     return b;
@@ -162,15 +218,21 @@ export class RequestAggregator {
   seal(nowSec: number): void {
     for (const b of this.ring) {
       if (b && b.samples && b.t < nowSec - LATENCY_WINDOW_SECONDS) {
-        b.sealed = p50p95(b.samples.values);
+        b.sealed = this.latencyOf(b);
         b.samples = null;
         b.nodeSamples = null;
+        b.histogram = null;
+        b.nodeHistograms = null;
       }
     }
   }
 
+  private histograms(counts: number[] | null): Histogram[] {
+    return counts && counts.some((n) => n > 0) ? [{ bounds: this.bounds, counts }] : [];
+  }
+
   private latencyOf(b: Bucket): Latency {
-    return b.sealed ?? p50p95(b.samples?.values ?? []);
+    return b.sealed ?? p50p95Mixed(b.samples?.values ?? [], this.histograms(b.histogram));
   }
 
   /** Dense points from `from` to `to` (unix seconds, inclusive), `step` seconds each. */
@@ -227,19 +289,34 @@ export class RequestAggregator {
   /** p50/p95 of the upstream time over the latency window, for the environment and for each node. */
   latency(nowSec: number): { overall: Latency; byNode: Record<string, Latency> } {
     const all: number[] = [];
-    const perNode = new Map<string, number[]>();
+    const allHist: number[] = [];
+    const perNode = new Map<string, { samples: number[]; histogram: number[] }>();
+    const nodeEntry = (id: string) => {
+      let e = perNode.get(id);
+      if (!e) perNode.set(id, (e = { samples: [], histogram: [] }));
+      return e;
+    };
     for (let t = nowSec - LATENCY_WINDOW_SECONDS; t <= nowSec; t++) {
       const b = this.at(t);
       if (!b?.samples) continue;
       all.push(...b.samples.values);
-      for (const [id, r] of b.nodeSamples ?? []) {
-        const list = perNode.get(id) ?? [];
-        list.push(...r.values);
-        perNode.set(id, list);
-      }
+      for (const [id, r] of b.nodeSamples ?? []) nodeEntry(id).samples.push(...r.values);
+      if (b.histogram) addCounts(allHist, b.histogram);
+      for (const [id, h] of b.nodeHistograms ?? []) addCounts(nodeEntry(id).histogram, h);
     }
-    return { overall: p50p95(all), byNode: Object.fromEntries([...perNode].map(([id, v]) => [id, p50p95(v)])) };
+    return {
+      overall: p50p95Mixed(all, this.histograms(allHist)),
+      byNode: Object.fromEntries([...perNode].map(([id, e]) => [id, p50p95Mixed(e.samples, this.histograms(e.histogram))])),
+    };
   }
+}
+
+function addAddressCounts(c: StatusCounts, a: CountersSnapshot["addresses"][string]) {
+  c.total += a.total;
+  c["2xx"] += a.byClass[0];
+  c["3xx"] += a.byClass[1];
+  c["4xx"] += a.byClass[2];
+  c["5xx"] += a.byClass[3];
 }
 
 /**

@@ -4,6 +4,7 @@ import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, LogLine } from "../runtime/types";
 import { RequestAggregator, resolverFor, zeroCounts, type NodeResolver } from "./aggregate";
 import { compareLogTimestamps, parseBalancerLine } from "./balancer-log";
+import { advanceCounters, parseCountersLine, type CountersSnapshot } from "./balancer-counters";
 import { RecentIds } from "./recent-ids";
 import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./settings";
 import { nodeKind, type SessionNodeReading, type SessionStoreKind } from "../node-kinds";
@@ -54,14 +55,15 @@ const SILENCE_TAIL_LINES = 5000;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * Statistics of one running environment: follows the balancer's log through the engine (reopened
- * after the stream ends, resumed after the last engine timestamp seen, request ids remembered so no
- * line counts twice), polls the session store (exec) and every node's CPU/memory (engine stats),
+ * Statistics of one running environment: follows the cumulative counters the balancer writes to stderr
+ * (reopened after the stream ends, resumed after the last engine timestamp seen; a line read twice adds
+ * nothing, see balancer-counters.ts), polls the session store (exec) and every node's CPU/memory (engine stats),
  * keeps the last hour in memory and writes totals (with the cursor) and minute samples to the store.
  */
 export class EnvironmentCollector {
   private agg: RequestAggregator;
   private cursor: string | null;
+  private counters: CountersSnapshot | null;
   private sessionTotals: SessionTotalsState;
   private readonly readings = new Map<string, SessionNodeReading | null>();
   private readonly resources = new Map<string, Resource>();
@@ -92,6 +94,7 @@ export class EnvironmentCollector {
     this.now = deps.now ?? Date.now;
     this.agg = new RequestAggregator(persisted?.totals);
     this.cursor = persisted?.cursor ?? null;
+    this.counters = persisted?.counters ?? null;
     this.sessionTotals = persisted?.session ?? {};
     this.resolve = resolverFor(this.appNodes());
     this.lastSampleMinute = Math.floor(this.now() / 60_000) * 60;
@@ -182,6 +185,9 @@ export class EnvironmentCollector {
         await this.deps.rt.followLogs(live.id, (line) => this.onLine(line), {
           after: this.cursor ?? undefined,
           ...(reopenedAfterSilence && this.cursor ? { tail: SILENCE_TAIL_LINES } : {}),
+          // The balancer counts requests itself and writes its totals to stderr; its access log (stdout) is
+          // for people and is not read here, so collection costs the same at any request rate.
+          stderrOnly: true,
           signal: stream.signal,
         });
       } catch (err) {
@@ -207,7 +213,15 @@ export class EnvironmentCollector {
     this.catchingUp = false;
     this.cursor = line.timestamp;
     this.dirty = true;
-    if (line.stream !== "stdout") return;
+    if (line.stream === "stderr") {
+      const snapshot = parseCountersLine(line.text);
+      if (!snapshot) return;
+      const { delta, base } = advanceCounters(this.counters, snapshot);
+      this.counters = base;
+      this.agg.recordCounters(delta, this.resolve, Math.floor(this.now() / 1000));
+      return;
+    }
+    // One access-log line per request: what balancers wrote before they counted themselves (and the unit tests).
     const rec = parseBalancerLine(line.text);
     if (!rec || !this.recent.add(rec.rid)) return;
     this.agg.record(rec, this.resolve, Math.floor(this.now() / 1000));
@@ -319,7 +333,12 @@ export class EnvironmentCollector {
 
   /** Writes totals and cursor as one consistent snapshot (taken synchronously). */
   async flush(): Promise<void> {
-    const snapshot: PersistedState = { totals: structuredClone(this.agg.totals), cursor: this.cursor, session: structuredClone(this.sessionTotals) };
+    const snapshot: PersistedState = {
+      totals: structuredClone(this.agg.totals),
+      cursor: this.cursor,
+      session: structuredClone(this.sessionTotals),
+      counters: structuredClone(this.counters),
+    };
     this.dirty = false;
     try {
       await this.deps.store.save(this.target.id, snapshot);

@@ -1,6 +1,7 @@
 import type { SessionStoreType } from "../contracts/environment";
 import { db } from "../db/client";
 import { emptyTotals, type BalancerTotals, type NodeTotals, type RequestTotals } from "./aggregate";
+import type { CountersSnapshot } from "./balancer-counters";
 import type { SessionTotalsState } from "./session-store";
 
 /**
@@ -15,6 +16,8 @@ export interface PersistedState {
   /** Engine timestamp of the last balancer log line counted. */
   cursor: string | null;
   session: SessionTotalsState;
+  /** The balancer's counters already counted (balancer-counters.ts): the base of the next difference. */
+  counters: CountersSnapshot | null;
 }
 
 interface CollectorNode {
@@ -75,7 +78,7 @@ export const prismaStatsStore: StatsStore = {
   async load(envId) {
     const rows = await db().statsTotal.findMany({ where: { environmentId: envId } });
     if (!rows.length) return null;
-    const state: PersistedState = { totals: emptyTotals(), cursor: null, session: {} };
+    const state: PersistedState = { totals: emptyTotals(), cursor: null, session: {}, counters: null };
     for (const row of rows) {
       let data: unknown;
       try {
@@ -84,9 +87,10 @@ export const prismaStatsStore: StatsStore = {
         continue;
       }
       if (row.scope === BALANCER) {
-        const { cursor, ...balancer } = data as BalancerTotals & { cursor?: string | null };
+        const { cursor, counters, ...balancer } = data as BalancerTotals & { cursor?: string | null; counters?: CountersSnapshot | null };
         state.totals.balancer = { ...state.totals.balancer, ...balancer };
         state.cursor = cursor ?? null;
+        state.counters = counters ?? null;
       } else if (row.scope === SESSION) {
         state.session = data as SessionTotalsState;
       } else {
@@ -98,7 +102,7 @@ export const prismaStatsStore: StatsStore = {
 
   async save(envId, state) {
     const rows: { scope: string; data: string }[] = [
-      { scope: BALANCER, data: JSON.stringify({ ...state.totals.balancer, cursor: state.cursor }) },
+      { scope: BALANCER, data: JSON.stringify({ ...state.totals.balancer, cursor: state.cursor, counters: state.counters }) },
       { scope: SESSION, data: JSON.stringify(state.session) },
       ...Object.entries(state.totals.nodes).map(([id, t]) => ({ scope: id, data: JSON.stringify(t) })),
     ];

@@ -344,7 +344,7 @@ export class DockerRuntime implements ContainerRuntime {
           : undefined;
       raw = (await this.docker.getContainer(id).logs({
         follow: true,
-        stdout: true,
+        stdout: !options.stderrOnly,
         stderr: true,
         timestamps: true,
         ...(since ? { since: since as unknown as number } : {}),
