@@ -13,6 +13,8 @@ import { freeBlock, planNodes, subnetOf } from "./topology";
 import { newDatabaseRecord } from "./database-record";
 import { environmentView, nodeView } from "./view";
 import { withPendingRestarts } from "../config-files/pending-restart";
+import { waitHealthy } from "../nodes/health";
+import { log } from "../log";
 
 const includeAll = {
   nodes: true,
@@ -146,6 +148,8 @@ export async function deleteEnvironment(id: string, rt: ContainerRuntime = runti
   return getEnvironment(id, rt);
 }
 
+const NODE_ACTION_HEALTH_WAIT_MS = 30_000;
+
 export async function nodeAction(envId: string, nodeId: string, action: NodeAction, rt: ContainerRuntime = runtime()): Promise<EnvironmentNode> {
   const cfg = config();
   const node = await db().node.findFirst({ where: { id: nodeId, environmentId: envId }, include: { environment: true } });
@@ -161,8 +165,15 @@ export async function nodeAction(envId: string, nodeId: string, action: NodeActi
     if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
     await db().node.update({ where: { id: node.id }, data: { desiredState: action === "stop" ? "stopped" : "running" } });
     if (action === "stop") await rt.stopContainer(live.id, 10);
-    else if (action === "start") await rt.startContainer(live.id);
-    else await rt.restartContainer(live.id, 10);
+    else {
+      if (action === "start") await rt.startContainer(live.id);
+      else await rt.restartContainer(live.id, 10);
+      // The answer comes once the node serves again, not only once the engine started it. A node that does
+      // not pass its probe in time is still restarted: the answer shows its state rather than an error.
+      await waitHealthy(rt, live.id, node.type, NODE_ACTION_HEALTH_WAIT_MS).catch((err: unknown) =>
+        log.warn({ node: node.hostname, err: err instanceof Error ? err.message : String(err) }, `${action}: the node is not healthy yet`),
+      );
+    }
   });
   const after = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
   return nodeView(node, after, cfg.PHLEET_INSTANCE);
