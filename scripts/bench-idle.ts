@@ -53,15 +53,24 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
   let app = await startApp(env("on"), { dataDir });
   let api = apiOf(app.url, app.env.PHLEET_API_TOKEN!);
   const ids: string[] = [];
-  const create = async (i: number) => {
-    const r = await api("POST", "/api/v1/environments", { name: `idle-${i}`, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } });
+  const remove = async (id: string) => {
+    await api("DELETE", `/api/v1/environments/${id}`);
+    for (let t = 0; t < 240 && (await api("GET", `/api/v1/environments/${id}`)).status !== 404; t++) await sleep(500);
+  };
+  // On a loaded machine a creation can fail (a health check timing out): it is removed and tried again.
+  const create = async (i: number, attempt = 1): Promise<void> => {
+    const r = await api("POST", "/api/v1/environments", { name: `idle-${i}-${attempt}`, appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 } });
     if (r.status !== 202) throw new Error(`create idle-${i}: ${JSON.stringify(r.json)}`);
     const id = (r.json as Environment).id;
-    ids.push(id);
     for (let t = 0; t < 600; t++) {
       const e = (await api("GET", `/api/v1/environments/${id}`)).json as Environment;
-      if (e.status === "running") return;
-      if (e.status === "failed") throw new Error(`idle-${i} failed: ${e.error}`);
+      if (e.status === "running") return void ids.push(id);
+      if (e.status === "failed") {
+        await remove(id);
+        if (attempt >= 3) throw new Error(`idle-${i} failed: ${e.error}`);
+        log(`idle-${i} failed (${e.error}); trying again`);
+        return create(i, attempt + 1);
+      }
       await sleep(500);
     }
     throw new Error(`idle-${i} did not start`);
@@ -76,10 +85,7 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
     app = await startApp(env("off"), { dataDir });
     api = apiOf(app.url, app.env.PHLEET_API_TOKEN!);
     record(`${MANY} off`, await idleCpu(app));
-    await inBatches(ids.slice(1), 6, async (id) => {
-      await api("DELETE", `/api/v1/environments/${id}`);
-      for (let t = 0; t < 240 && (await api("GET", `/api/v1/environments/${id}`)).status !== 404; t++) await sleep(500);
-    });
+    await inBatches(ids.slice(1), 6, remove);
     record("1 off", await idleCpu(app));
   } finally {
     await app.stop();

@@ -35,8 +35,9 @@ export async function waitHealthy(rt: ContainerRuntime, id: string, nodeType: st
       );
     }
     if (last.status === "running") return last;
-    // Only while the engine has no verdict: its "unhealthy" (several failed checks in a row) is not overruled.
-    if (last.status === "starting") {
+    // Also when the engine says unhealthy: its checks give up after 2 s, which on a loaded machine fails a node
+    // that serves; the probe here waits longer, so a pass means the node answers.
+    if (last.status === "starting" || last.status === "unhealthy") {
       const left = Math.max(500, deadline - Date.now());
       const r = await rt.exec(id, probe, { timeoutMs: Math.min(5000, left) }).catch(() => ({ exitCode: -1 }));
       if (r.exitCode === 0) {
