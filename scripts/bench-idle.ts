@@ -3,6 +3,8 @@
  * the server process and its children, from /proc/<pid>/stat) with 1 and with 20 running environments and
  * no traffic at all, with statistics collection on and off (the same environments: the control plane is
  * restarted on the same database with PHLEET_STATS=off). Target: <= 5 ms/s per environment.
+ * PHLEET_BENCH_COMPARE_DIST=<dist dir of another build> (say, main's code built with PHLEET_DIST_DIR=.next-main)
+ * measures that build too, on the same environments, side by side.
  * Run alone: PHLEET_TEST_INSTANCE=... tsx scripts/bench-idle.ts
  */
 import fs from "node:fs";
@@ -23,8 +25,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => console.log(`[bench-idle] ${m}`);
 
 export interface IdleFigures {
-  /** ms of control-plane CPU per second, by "<envs> <stats on|off>". */
+  /** ms of control-plane CPU per second, by "<envs> <stats on|off>" (and " <dist dir>" for a compared build). */
   cpuMsPerSecond: Record<string, number>;
+  compared: string | null;
 }
 
 /** CPU ms per second of the server's process tree over a quiet window, after letting it settle. */
@@ -44,7 +47,8 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
   const instance = `${instanceBase}${process.env.PHLEET_TEST_INSTANCE ?? ""}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "phleet-bench-idle-"));
   const env = (stats: "on" | "off") => ({ PHLEET_INSTANCE: instance, PHLEET_API_TOKEN: "benchidle_token_0123456789", PHLEET_SUBNET_POOL: subnetPoolOf(instance), PHLEET_STATS: stats, PHLEET_LOG_LEVEL: "warn" });
-  const out: IdleFigures = { cpuMsPerSecond: {} };
+  const compared = process.env.PHLEET_BENCH_COMPARE_DIST || null;
+  const out: IdleFigures = { cpuMsPerSecond: {}, compared };
   const record = (key: string, v: number) => {
     out.cpuMsPerSecond[key] = v;
     log(`${key}: ${v} ms CPU per second`);
@@ -75,18 +79,34 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
     }
     throw new Error(`idle-${i} did not start`);
   };
+  /** The same environments under other control planes: this build with statistics off, and the compared build. */
+  const others = async (n: number) => {
+    const runs: [string, "on" | "off", string | undefined][] = [[`${n} off`, "off", undefined]];
+    if (compared) runs.push([`${n} on ${compared}`, "on", compared], [`${n} off ${compared}`, "off", compared]);
+    for (const [key, stats, dist] of runs) {
+      await app.stop();
+      const saved = process.env.PHLEET_DIST_DIR;
+      if (dist) process.env.PHLEET_DIST_DIR = dist; // startApp runs the build of PHLEET_DIST_DIR
+      try {
+        app = await startApp(env(stats), { dataDir });
+      } finally {
+        if (saved === undefined) delete process.env.PHLEET_DIST_DIR;
+        else process.env.PHLEET_DIST_DIR = saved;
+      }
+      record(key, await idleCpu(app));
+    }
+    await app.stop();
+    app = await startApp(env("on"), { dataDir });
+    api = apiOf(app.url, app.env.PHLEET_API_TOKEN!);
+  };
   try {
     await create(1);
     record("1 on", await idleCpu(app));
+    await others(1);
     await inBatches(Array.from({ length: MANY - 1 }, (_, i) => i + 2), 2, create);
     log(`${MANY} environments running`);
     record(`${MANY} on`, await idleCpu(app));
-    await app.stop();
-    app = await startApp(env("off"), { dataDir });
-    api = apiOf(app.url, app.env.PHLEET_API_TOKEN!);
-    record(`${MANY} off`, await idleCpu(app));
-    await inBatches(ids.slice(1), 6, remove);
-    record("1 off", await idleCpu(app));
+    await others(MANY);
   } finally {
     await app.stop();
     await sweepInstance(instance);
@@ -97,12 +117,14 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
 export function printIdle(f: IdleFigures) {
   const v = f.cpuMsPerSecond;
   console.log(`\nIdle control plane, no traffic (CPU ms per second of the server's processes; target <= 5 ms/s per environment)`);
-  console.log("environments   statistics on   statistics off   per environment (on / off)");
-  for (const n of [1, MANY]) {
-    const on = v[`${n} on`];
-    const off = v[`${n} off`];
-    const per = (x: number | undefined) => (x === undefined ? "-" : (x / n).toFixed(1));
-    console.log(`${String(n).padEnd(15)}${`${on ?? "-"} ms/s`.padEnd(16)}${`${off ?? "-"} ms/s`.padEnd(17)}${per(on)} / ${per(off)}`);
+  console.log("build         environments   statistics on   statistics off   per environment (on / off)");
+  for (const build of [null, f.compared].filter((b, i) => i === 0 || b)) {
+    for (const n of [1, MANY]) {
+      const on = v[`${n} on${build ? ` ${build}` : ""}`];
+      const off = v[`${n} off${build ? ` ${build}` : ""}`];
+      const per = (x: number | undefined) => (x === undefined ? "-" : (x / n).toFixed(1));
+      console.log(`${(build ?? "this").padEnd(14)}${String(n).padEnd(15)}${`${on ?? "-"} ms/s`.padEnd(16)}${`${off ?? "-"} ms/s`.padEnd(17)}${per(on)} / ${per(off)}`);
+    }
   }
 }
 
