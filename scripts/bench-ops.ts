@@ -183,21 +183,42 @@ export function apiOf(url: string, token: string): Api {
   };
 }
 
-async function main() {
-  const suffix = process.env.PHLEET_TEST_INSTANCE;
-  const instance = `benchops${suffix ?? ""}`;
-  await sweepInstance(instance);
-  const app = await startApp({ PHLEET_INSTANCE: instance, PHLEET_API_TOKEN: `benchops_${Date.now()}_token`, PHLEET_SUBNET_POOL: subnetPoolOf(instance), PHLEET_LOG_LEVEL: "warn" });
+/** One control plane of the build in PHLEET_DIST_DIR (or `dist`): its figures. */
+async function measureBuild(instance: string, only: string[], dist?: string) {
+  const saved = process.env.PHLEET_DIST_DIR;
+  if (dist) process.env.PHLEET_DIST_DIR = dist; // startApp runs the build of PHLEET_DIST_DIR
+  const app = await startApp({ PHLEET_INSTANCE: instance, PHLEET_API_TOKEN: `benchops_${Date.now()}_token`, PHLEET_SUBNET_POOL: subnetPoolOf(instance), PHLEET_LOG_LEVEL: "warn" }).finally(() => {
+    if (saved === undefined) delete process.env.PHLEET_DIST_DIR;
+    else process.env.PHLEET_DIST_DIR = saved;
+  });
   const api = apiOf(app.url, app.env.PHLEET_API_TOKEN!);
-  const only = (process.argv[2] ?? "creation,restarts").split(",");
   try {
+    log(`build ${dist ?? saved ?? ".next"}`);
     const creation = only.includes("creation") ? await benchCreation(api) : null;
     const restarts = only.includes("restarts") ? await benchRestarts(api) : null;
-    if (creation) printCreation(creation);
-    if (restarts) printRestarts(restarts);
+    return { creation, restarts };
   } finally {
     await app.stop();
     await sweepInstance(instance);
+  }
+}
+
+/**
+ * Alone: this build's figures; with PHLEET_BENCH_COMPARE_DIST=<dist dir of another build> (main's code, say),
+ * that build's first, then this one's, in the same run.
+ */
+async function main() {
+  const instance = `benchops${process.env.PHLEET_TEST_INSTANCE ?? ""}`;
+  const only = (process.argv[2] ?? "creation,restarts").split(",");
+  const compared = process.env.PHLEET_BENCH_COMPARE_DIST;
+  await sweepInstance(instance);
+  const runs: [string, Awaited<ReturnType<typeof measureBuild>>][] = [];
+  if (compared) runs.push([compared, await measureBuild(instance, only, compared)]);
+  runs.push(["this build", await measureBuild(instance, only)]);
+  for (const [label, r] of runs) {
+    console.log(`\n=== ${label} ===`);
+    if (r.creation) printCreation(r.creation);
+    if (r.restarts) printRestarts(r.restarts);
   }
 }
 
