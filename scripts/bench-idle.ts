@@ -71,7 +71,7 @@ export async function benchIdle(instanceBase = "benchidle"): Promise<IdleFigures
       if (e.status === "running") return void ids.push(id);
       if (e.status === "failed") {
         await remove(id);
-        if (attempt >= 3) throw new Error(`idle-${i} failed: ${e.error}`);
+        if (attempt >= 5) throw new Error(`idle-${i} failed: ${e.error}`);
         log(`idle-${i} failed (${e.error}); trying again`);
         return create(i, attempt + 1);
       }
