@@ -62,7 +62,7 @@ const log = (m: string) => console.log(`[bench-stats] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** utime + stime (clock ticks) and RSS of a process and all its descendants, from /proc. */
-function treeUsage(rootPid: number): { ticks: number; rssBytes: number } {
+export function treeUsage(rootPid: number): { ticks: number; rssBytes: number } {
   const stats = new Map<number, { ppid: number; ticks: number; rss: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

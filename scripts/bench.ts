@@ -1,6 +1,7 @@
 /**
  * npm run bench: figures measured side by side in one run, printed as ratios. Never fails on a timing.
- * - creation time from the API call to the first session-served 200 through the balancer, per stack (median of 3)
+ * - creation time from the API call to the first session-served 200 through the balancer, per stack (median of 3),
+ *   node restart and rolling restart times, and the idle control plane's CPU with 1 and 20 environments
  * - image build time from scratch (no cache), per image and per stack
  * Traffic goes only to 127.0.0.1 (the balancers' published ports).
  */
@@ -14,16 +15,11 @@ import { sweepInstance } from "../server/testing/sweep";
 import { benchHa, printHa } from "./bench-ha";
 import { benchDeploy, printDeploy } from "./bench-deploy";
 import { benchStats } from "./bench-stats";
+import { apiOf, benchCreation, benchRestarts, fmt, median, printCreation, printRestarts, STACKS, type CreationFigures, type RestartFigures } from "./bench-ops";
+import { benchIdle, printIdle } from "./bench-idle";
 
 const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-const STACKS = [
-  { label: "apache-php + memcached", app: "apache-php", store: "memcached", images: ["apache-php", "memcached", "nginx-lb"] },
-  { label: "nginx-php + redis", app: "nginx-php", store: "redis", images: ["nginx-php", "redis", "nginx-lb"] },
-] as const;
 
 function prepare() {
   execFileSync("bash", ["scripts/engine.sh"], { cwd: root, stdio: "inherit" });
@@ -33,54 +29,6 @@ function prepare() {
     console.log("[bench] building the app");
     execFileSync("node_modules/.bin/next", ["build"], { cwd: root, stdio: "ignore" });
   }
-}
-
-async function firstSessionServed(url: string, deadlineMs: number): Promise<void> {
-  let cookie = "";
-  while (Date.now() < deadlineMs) {
-    try {
-      const r = await fetch(`${url}/counter.php`, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(2000) });
-      const set = r.headers.getSetCookie()[0];
-      if (set) cookie = set.split(";")[0]!;
-      if (r.status === 200) {
-        const body = (await r.json()) as { visits?: number };
-        if (body.visits && body.visits >= 1) return;
-      }
-    } catch {
-      /* not published yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("no session-served 200 before the deadline");
-}
-
-async function creationTimes(base: string, token: string) {
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const out: Record<string, number[]> = {};
-  for (let round = 1; round <= 3; round++) {
-    for (const s of STACKS) {
-      const name = `bench-${s.app}-${round}`;
-      const started = Date.now();
-      const res = await fetch(`${base}/api/v1/environments`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ name, appServer: { type: s.app, count: 2 }, sessionStore: { type: s.store, count: 1 }, loadBalancer: { type: "nginx" } }),
-      });
-      const env = (await res.json()) as { id: string; url: string };
-      if (res.status !== 202) throw new Error(`create failed: ${JSON.stringify(env)}`);
-      await firstSessionServed(env.url, started + 180_000);
-      const ms = Date.now() - started;
-      (out[s.label] ??= []).push(ms);
-      console.log(`[bench] ${s.label} round ${round}: ${fmt(ms)}`);
-      await fetch(`${base}/api/v1/environments/${env.id}`, { method: "DELETE", headers });
-      for (let i = 0; i < 120; i++) {
-        const g = await fetch(`${base}/api/v1/environments/${env.id}`, { headers });
-        if (g.status === 404) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
-  return out;
 }
 
 async function buildTimes() {
@@ -102,17 +50,15 @@ async function main() {
   prepare();
   await sweepInstance(INSTANCE);
   const app = await startApp({ PHLEET_INSTANCE: INSTANCE, PHLEET_API_TOKEN: `bench_${Date.now()}_token`, PHLEET_SUBNET_POOL: "10.218.0.0/16" });
-  let creation: Record<string, number[]> = {};
+  let creation: CreationFigures = { ms: {}, steps: {} };
+  let restarts: RestartFigures | undefined;
   let ha: Awaited<ReturnType<typeof benchHa>> | undefined;
   let deploy: Awaited<ReturnType<typeof benchDeploy>> | undefined;
   const token = app.env.PHLEET_API_TOKEN!;
-  const api = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${app.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, json: text ? (JSON.parse(text) as unknown) : null };
-  };
+  const api = apiOf(app.url, token);
   try {
-    creation = await creationTimes(app.url, token);
+    creation = await benchCreation(api);
+    restarts = await benchRestarts(api);
     ha = await benchHa(api);
     deploy = await benchDeploy(app.url, token, api);
   } finally {
@@ -122,8 +68,8 @@ async function main() {
   const builds = await buildTimes();
 
   const [a, b] = STACKS;
-  const ca = median(creation[a.label]!);
-  const cb = median(creation[b.label]!);
+  const ca = median(creation.ms[a.label]!);
+  const cb = median(creation.ms[b.label]!);
   const ba = a.images.reduce((t, n) => t + builds[n]!, 0);
   const bb = b.images.reduce((t, n) => t + builds[n]!, 0);
   console.log("\nPhleet bench (one run, side by side)");
@@ -132,9 +78,12 @@ async function main() {
   console.log(`${b.label.padEnd(26)}${fmt(cb).padEnd(47)}${fmt(bb)}`);
   console.log(`ratio nginx-php/apache-php: creation ${(cb / ca).toFixed(2)}, image builds ${(bb / ba).toFixed(2)}`);
   for (const [n, ms] of Object.entries(builds)) console.log(`  image ${n}: ${fmt(ms)}`);
+  printCreation(creation);
+  if (restarts) printRestarts(restarts);
   if (ha) printHa(ha);
   if (deploy) printDeploy(deploy);
   await benchStats(); // prints its own table: control-plane CPU and memory with statistics on vs off
+  printIdle(await benchIdle()); // its own control plane, restarted with statistics off on the same environments
 }
 
 main().catch((err) => {

@@ -4,8 +4,10 @@ import { log } from "../log";
 import { UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { syncBalancer } from "../nodes/balancer";
 import { revisionsForNode } from "../nodes/desired-files";
+import { waitHealthy } from "../nodes/health";
 import { listWorkers } from "../nodes/reload";
 import { isReplicatedSessionNode, restartReplicatedSessionNode } from "../nodes/session-rejoin";
+import { isRuntimeError } from "../runtime/errors";
 import { acquire } from "../operations/lock";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, type TaskContext } from "../tasks/runner";
@@ -101,10 +103,10 @@ async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opt
     await drain(rt, envId, node, opts.drainWaitMs ?? 1000);
   }
   progress(`Restarting ${node.hostname}`);
-  const before = await rt.inspectContainer(node.containerId);
+  // The engine's restart returns once the container runs again, so every state read after it is of the new start.
   await rt.restartContainer(node.containerId, 10);
   progress(`Waiting for ${node.hostname} to pass its health check`);
-  const state = await waitRestartedHealthy(rt, node, before?.startedAt ?? null, opts.healthTimeoutMs);
+  const state = await waitRestartedHealthy(rt, node, opts.healthTimeoutMs);
   if (drains) {
     progress(`${node.hostname} is healthy; back in rotation`);
     await syncBalancer(rt, envId);
@@ -114,51 +116,43 @@ async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opt
 
 /**
  * Takes the node out of the balancer's upstream and waits until no balancer worker with the old
- * upstream is left (nginx reloads asynchronously; an old worker could still send it a request), then
- * the drain time for requests already on their way to it.
+ * upstream is left: nginx reloads asynchronously, and an old worker could still send it a request. A
+ * worker exits once its requests are answered, so when they are all gone nothing is on its way to the
+ * node any more and there is nothing left to wait for. Only when that could not be seen (no worker list,
+ * or old workers still busy after the bound) does the fixed drain time apply.
  */
 async function drain(rt: ContainerRuntime, envId: string, node: Target, drainWaitMs: number): Promise<void> {
   const balancer = await db().node.findFirst({ where: { environmentId: envId, role: "balancer" } });
   const lb = balancer?.containerId ?? null;
   const workers = async () => (lb ? listWorkers(rt, lb, "nginx") : []);
   const upstream = async () => (lb ? await rt.readFile(lb, UPSTREAM_CONF_PATH).catch(() => null) : null);
-  const before = await workers().catch(() => [] as string[]);
-  const upstreamBefore = await upstream();
+  const [before, upstreamBefore] = await Promise.all([workers().catch(() => [] as string[]), upstream()]);
   const began = Date.now();
   await syncBalancer(rt, envId, { drain: [node.id] });
   // No reload when it was drained already (a retry after a rollback): nothing to wait for.
   const reloaded = (await upstream()) !== upstreamBefore;
-  if (reloaded && before.length) {
-    await waitFor(
+  if (!reloaded) return;
+  const oldWorkersGone =
+    before.length > 0 &&
+    (await waitFor(
       "the old balancer workers to exit",
       async () => {
         const now = new Set(await workers().catch(() => [] as string[]));
         return !before.some((p) => now.has(p));
       },
-      { timeoutMs: 10_000, intervalMs: 250 },
-    ).catch(() => undefined); // drained in the new upstream either way; the old workers only finish their requests
-  }
-  await sleep(Math.max(0, drainWaitMs - (Date.now() - began)));
+      { timeoutMs: 10_000, intervalMs: 100 },
+    ).catch(() => false)); // drained in the new upstream either way; the old workers only finish their requests
+  if (!oldWorkersGone) await sleep(Math.max(0, drainWaitMs - (Date.now() - began)));
 }
 
-async function waitRestartedHealthy(rt: ContainerRuntime, node: Target, startedBefore: string | null, timeoutMs: number): Promise<ContainerState> {
-  let last: ContainerState | null = null;
-  const notHealthy = () =>
-    new NodeNotHealthyError(node, `${node.hostname} did not become healthy within ${Math.round(timeoutMs / 1000)} s after the restart (status: ${last?.status ?? "missing"})`);
+async function waitRestartedHealthy(rt: ContainerRuntime, node: Target, timeoutMs: number): Promise<ContainerState> {
   try {
-    return await waitFor(
-      `${node.hostname} healthy after its restart`,
-      async () => {
-        last = await rt.inspectContainer(node.containerId);
-        if (!last) throw new NodeNotHealthyError(node, `the container of ${node.hostname} disappeared`);
-        const fresh = last.startedAt !== startedBefore;
-        if (fresh && last.status === "unhealthy") throw notHealthy(); // the health check has failed for good
-        return fresh && last.status === "running" ? last : null;
-      },
-      { timeoutMs, intervalMs: 500 },
-    );
+    return await waitHealthy(rt, node.containerId, node.type, timeoutMs);
   } catch (err) {
-    throw err instanceof NodeNotHealthyError ? err : notHealthy();
+    const status = (await rt.inspectContainer(node.containerId).catch(() => null))?.status ?? "missing";
+    // A time-out is said once, below; an exit or a vanished container keeps the engine's words.
+    const why = isRuntimeError(err) && err.kind === "timeout" ? "" : `: ${err instanceof Error ? err.message : String(err)}`;
+    throw new NodeNotHealthyError(node, `${node.hostname} did not become healthy within ${Math.round(timeoutMs / 1000)} s after the restart (status: ${status})${why}`);
   }
 }
 

@@ -71,7 +71,7 @@ async function run(rt: ContainerRuntime, envId: string, action: "stop" | "start"
             if (live.running) await rt.stopContainer(live.id, 10);
           } else {
             if (!live.running) await rt.startContainer(live.id);
-            await waitHealthy(rt, live.id);
+            await waitHealthy(rt, live.id, n.type);
           }
         }),
       );

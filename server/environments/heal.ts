@@ -4,6 +4,7 @@ import { log } from "../log";
 import { nodeKind } from "../node-kinds";
 import { syncBalancer } from "../nodes/balancer";
 import { waitHealthy } from "../nodes/health";
+import { forgetProbedReady } from "../health/node-health";
 import { waitAndRun } from "../operations/lock";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, EngineEvent } from "../runtime/types";
@@ -52,7 +53,7 @@ export async function healNodeLocked(rt: ContainerRuntime, nodeId: string, reaso
   // A deployment may have happened while it was down: it gets the current release and variables first.
   await applyAppLayerState(rt, node.environmentId, { role: node.role, containerId: live.id });
   await rt.startContainer(live.id);
-  await waitHealthy(rt, live.id, 60_000);
+  await waitHealthy(rt, live.id, node.type, 60_000);
   if (node.role === "app") await syncBalancer(rt, node.environmentId).catch(() => undefined);
   log.info({ node: node.hostname }, "node healed");
   return true;
@@ -73,6 +74,7 @@ async function excludeIfReplicatedSessionNode(rt: ContainerRuntime, nodeId: stri
 
 function onEvent(rt: ContainerRuntime, e: EngineEvent) {
   if (e.type !== "container" || e.action !== "die") return;
+  forgetProbedReady(e.id);
   const nodeId = e.labels[LABEL.node];
   if (!nodeId) return;
   void excludeIfReplicatedSessionNode(rt, nodeId).catch((err) => log.warn({ nodeId, err: (err as Error).message }, "leaving a dead session node out failed"));
@@ -86,7 +88,8 @@ export async function watchAndHeal(rt: ContainerRuntime): Promise<void> {
   for (;;) {
     const ctrl = new AbortController();
     try {
-      await rt.watchEvents({ [LABEL.instance]: instance }, (e) => onEvent(rt, e), ctrl.signal);
+      // Deaths only: the health checks' own exec events (three per check, every 2 s per node) stay in the engine.
+      await rt.watchEvents({ [LABEL.instance]: instance }, (e) => onEvent(rt, e), ctrl.signal, ["die"]);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "engine event stream failed; retrying");
     }

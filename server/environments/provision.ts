@@ -68,27 +68,31 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
     progress(`${net.name} ${sub.cidr}`);
   });
 
-  for (const role of ["database", "session", "app", "balancer"] as const) {
-    env = await load(envId);
-    const current = env;
-    const nodes = current.nodes.filter((n) => n.role === role);
-    if (!nodes.length) {
-      await ctx.skip(role, "not part of this environment");
-      continue;
-    }
-    await ctx.step(role, async (progress) => {
-      const started = await Promise.all(
-        nodes.map(async (node) => {
-          const state = await createNodeContainer(rt, current, node, current.nodes);
-          await rt.startContainer(state.id);
-          return state.id;
-        }),
-      );
-      progress(`waiting for ${nodes.length} node${nodes.length > 1 ? "s" : ""} to pass health checks`);
-      await Promise.all(started.map((id) => waitHealthy(rt, id)));
-      progress(nodes.map((n) => `${n.hostname} ${n.ip}`).join(", "));
-    });
-  }
+  // Every layer at once: nothing in a node's start needs another node running (app servers open their
+  // session store per request; the balancer keeps its app servers as never-failing backups, so a request
+  // that arrives before they listen does not take them out), and the verify step below checks the whole
+  // path before the environment counts as running. The nodes of a layer start in parallel too.
+  env = await load(envId);
+  const current = env;
+  const layers = await Promise.allSettled(
+    (["database", "session", "app", "balancer"] as const).map(async (role) => {
+      const nodes = current.nodes.filter((n) => n.role === role);
+      if (!nodes.length) return ctx.skip(role, "not part of this environment");
+      await ctx.step(role, async (progress) => {
+        await Promise.all(
+          nodes.map(async (node) => {
+            const state = await createNodeContainer(rt, current, node, current.nodes);
+            await rt.startContainer(state.id);
+            await waitHealthy(rt, state.id, node.type);
+          }),
+        );
+        progress(nodes.map((n) => `${n.hostname} ${n.ip}`).join(", "));
+      });
+    }),
+  );
+  // Every layer has settled before a failure is reported, so the clean-up finds no container still on its way.
+  const failed = layers.find((l): l is PromiseRejectedResult => l.status === "rejected");
+  if (failed) throw failed.reason;
 
   env = await load(envId);
   const final = env;

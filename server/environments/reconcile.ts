@@ -126,7 +126,7 @@ async function repairEnvironment(rt: ContainerRuntime, env: EnvWithNodes, live: 
       if (!c) {
         const state = await createNodeContainer(rt, env, node, env.nodes);
         await rt.startContainer(state.id);
-        await waitHealthy(rt, state.id, 60_000).catch((err) => log.warn({ node: node.hostname, err: (err as Error).message }, "recreated node is not healthy yet"));
+        await waitHealthy(rt, state.id, node.type, 60_000).catch((err) => log.warn({ node: node.hostname, err: (err as Error).message }, "recreated node is not healthy yet"));
         report.recreated.push(node.hostname);
         appsChanged ||= node.role === "app";
       } else if (!c.running && c.status !== "restarting" && (await healNodeLocked(rt, node.id, "found stopped by reconciliation").catch(() => false))) {

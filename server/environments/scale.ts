@@ -72,7 +72,7 @@ async function startScaling(rt: ContainerRuntime, env: EnvWithNodes, apps: EnvWi
           created.map(async (node) => {
             const state = await createNodeContainer(rt, env, node, all);
             await rt.startContainer(state.id);
-            await waitHealthy(rt, state.id);
+            await waitHealthy(rt, state.id, node.type);
           }),
         );
         progress(created.map((n) => `${n.hostname} ${n.ip}`).join(", "));

@@ -14,6 +14,8 @@ import { freeBlock, planNodes, subnetOf } from "./topology";
 import { newDatabaseRecord } from "./database-record";
 import { environmentView, nodeView } from "./view";
 import { withPendingRestarts } from "../config-files/pending-restart";
+import { waitHealthy } from "../nodes/health";
+import { log } from "../log";
 
 const includeAll = {
   nodes: true,
@@ -147,6 +149,8 @@ export async function deleteEnvironment(id: string, rt: ContainerRuntime = runti
   return getEnvironment(id, rt);
 }
 
+const NODE_ACTION_HEALTH_WAIT_MS = 30_000;
+
 export async function nodeAction(envId: string, nodeId: string, action: NodeAction, rt: ContainerRuntime = runtime()): Promise<EnvironmentNode> {
   const cfg = config();
   const node = await db().node.findFirst({ where: { id: nodeId, environmentId: envId }, include: { environment: true } });
@@ -162,13 +166,21 @@ export async function nodeAction(envId: string, nodeId: string, action: NodeActi
     if (!live) throw new AppError("node_missing", `The container of ${node.hostname} does not exist on the engine`, 409);
     await db().node.update({ where: { id: node.id }, data: { desiredState: action === "stop" ? "stopped" : "running" } });
     if (await isReplicatedSessionNode(node.id)) {
-      // It holds replicas the app servers read: it leaves save_path before it stops and is refilled when it starts.
+      // It holds replicas the app servers read: it leaves save_path before it stops and is refilled when it
+      // starts (the rejoin waits until it is healthy).
       if (action === "stop") await stopReplicatedSessionNode(rt, node.id);
       else if (action === "start") await (live.running ? Promise.resolve() : rejoinMemcachedNode(rt, node.id));
       else await restartReplicatedSessionNode(rt, node.id);
     } else if (action === "stop") await rt.stopContainer(live.id, 10);
-    else if (action === "start") await rt.startContainer(live.id);
-    else await rt.restartContainer(live.id, 10);
+    else {
+      if (action === "start") await rt.startContainer(live.id);
+      else await rt.restartContainer(live.id, 10);
+      // The answer comes once the node serves again, not only once the engine started it. A node that does
+      // not pass its probe in time is still restarted: the answer shows its state rather than an error.
+      await waitHealthy(rt, live.id, node.type, NODE_ACTION_HEALTH_WAIT_MS).catch((err: unknown) =>
+        log.warn({ node: node.hostname, err: err instanceof Error ? err.message : String(err) }, `${action}: the node is not healthy yet`),
+      );
+    }
   });
   const after = (await rt.listContainers({ [LABEL.node]: node.id }))[0];
   return nodeView(node, after, cfg.PHLEET_INSTANCE);

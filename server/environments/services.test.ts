@@ -1,3 +1,4 @@
+import { nodeKind } from "../node-kinds";
 import { beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { saveConfigFile } from "../config-files/service";
 import { db } from "../db/client";
@@ -211,6 +212,8 @@ describe("rolling restart", () => {
     const env = await runningEnvironment(2);
     const BAD = "memory_limit = 1K\n";
     rt.healthAfterStart = (c) => (c.name.endsWith("-app-2") && c.files.get(PHP_INI) === BAD ? "unhealthy" : "running");
+    // Phleet's own probe (the kind's health command, run through exec) fails on that node too.
+    rt.execHandler = (c, cmd) => (c.status === "unhealthy" && cmd.join(" ") === nodeKind("apache-php").healthProbe.join(" ") ? { exitCode: 1, stdout: "", stderr: "" } : undefined);
     const result = await saveConfigFile({ kind: "layer", envId: env.id, layer: "app" }, PHP_INI, { content: BAD, apply: "restart", healthTimeoutMs: 1000 }, null, rt);
     expect(result.task).not.toBeNull();
     await settleTasks();

@@ -5,7 +5,7 @@ import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render
 import { containerName } from "../nodes/names";
 import type { ContainerState } from "../runtime/types";
 import { taskView } from "../tasks/view";
-import { healthOf, nodeHealth } from "../health/node-health";
+import { engineStatus, healthOf, nodeHealth } from "../health/node-health";
 
 /** Maps database rows plus live container states to the API's shapes. */
 
@@ -19,7 +19,7 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     ordinal: n.ordinal,
     hostname: n.hostname,
     ip: n.ip,
-    status: live ? nodeHealth(n.id, live.status) : "missing",
+    status: live ? nodeHealth(n.id, engineStatus(live)) : "missing",
     desiredState: n.desiredState,
     containerId: live?.id ?? n.containerId,
     containerName: live?.name ?? containerName(instance, n.hostname),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentNode } from "../contracts/environment";
-import { healthOf, newHealthMemory, smoothStatus, UNHEALTHY_AFTER_MS } from "./node-health";
+import { engineStatus, forgetProbedReady, healthOf, markProbedReady, newHealthMemory, smoothStatus, UNHEALTHY_AFTER_MS } from "./node-health";
 
 describe("smoothStatus (hysteresis of the engine's health verdict)", () => {
   it("shows one missed health check as running, a sustained failure as unhealthy", () => {
@@ -48,5 +48,25 @@ describe("healthOf (the environment's badge)", () => {
   });
   it("is stopped when every node was stopped on purpose", () => {
     expect(healthOf([node("stopped", "stopped"), node("stopped", "stopped")])).toBe("stopped");
+  });
+});
+
+describe("engineStatus (Phleet's own probe before the engine's first health check)", () => {
+  const T1 = "2026-01-01T00:00:01Z";
+  const T2 = "2026-01-01T00:00:09Z";
+  it("reads starting as running once the probe passed in the same start, and only then", () => {
+    expect(engineStatus({ id: "c1", status: "starting", startedAt: T1 })).toBe("starting");
+    markProbedReady({ id: "c1", startedAt: T1 });
+    expect(engineStatus({ id: "c1", status: "starting", startedAt: T1 })).toBe("running");
+    expect(engineStatus({ id: "c1", status: "starting", startedAt: null })).toBe("running"); // a listing has no start time
+    expect(engineStatus({ id: "c1", status: "starting", startedAt: T2 })).toBe("starting"); // started again since
+  });
+  it("never hides the engine's own verdict, and forgets the probe once the engine has one or the container died", () => {
+    markProbedReady({ id: "c2", startedAt: T1 });
+    expect(engineStatus({ id: "c2", status: "unhealthy", startedAt: T1 })).toBe("unhealthy");
+    expect(engineStatus({ id: "c2", status: "starting", startedAt: T1 })).toBe("starting");
+    markProbedReady({ id: "c3", startedAt: T1 });
+    forgetProbedReady("c3");
+    expect(engineStatus({ id: "c3", status: "starting", startedAt: null })).toBe("starting");
   });
 });

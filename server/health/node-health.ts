@@ -1,5 +1,5 @@
 import type { Environment, EnvironmentNode } from "../contracts/environment";
-import type { ContainerStatus } from "../runtime/types";
+import type { ContainerState, ContainerStatus } from "../runtime/types";
 
 /**
  * The one place that turns the engine's view of a node into the health the dashboard and the API
@@ -31,8 +31,36 @@ export function smoothStatus(memory: HealthMemory, nodeId: string, raw: Containe
 }
 
 // One memory per process, shared by every reader, so two views of the same node cannot disagree.
-const g = globalThis as unknown as { __phleetHealth?: HealthMemory };
+const g = globalThis as unknown as { __phleetHealth?: HealthMemory; __phleetProbedReady?: Map<string, string | null> };
 const shared = (g.__phleetHealth ??= newHealthMemory());
+
+/**
+ * Containers whose health probe Phleet ran itself and saw pass (server/nodes/health.ts), by container id,
+ * with the start they passed in. The engine's first HEALTHCHECK comes only after its interval: until then
+ * it says "starting" of a node that already serves, and a view would show a node Phleet just reported
+ * ready as starting. An entry goes once the engine has its own verdict, or the container dies.
+ */
+const probedReady = (g.__phleetProbedReady ??= new Map());
+
+export function markProbedReady(c: Pick<ContainerState, "id" | "startedAt">): void {
+  probedReady.set(c.id, c.startedAt);
+}
+
+export function forgetProbedReady(containerId: string): void {
+  probedReady.delete(containerId);
+}
+
+/** The engine's status, with "starting" read as running when Phleet's own probe passed in this same start. */
+export function engineStatus(c: Pick<ContainerState, "id" | "status" | "startedAt">): ContainerStatus {
+  if (!probedReady.has(c.id)) return c.status;
+  if (c.status !== "starting") {
+    probedReady.delete(c.id); // the engine has its own verdict now, or the container stopped
+    return c.status;
+  }
+  const startedAt = probedReady.get(c.id);
+  // A listing has no start time: the entry stands until the container dies (the heal watcher drops it).
+  return !c.startedAt || !startedAt || c.startedAt === startedAt ? "running" : c.status;
+}
 
 export function nodeHealth(nodeId: string, raw: ContainerStatus, now = Date.now()): ContainerStatus {
   return smoothStatus(shared, nodeId, raw, now);

@@ -99,7 +99,7 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   const envId = node.environmentId;
   await setAppSavePath(rt, envId, { excludeIp: node.ip });
   await rt.startContainer(node.containerId);
-  await waitHealthy(rt, node.containerId, 60_000);
+  await waitHealthy(rt, node.containerId, node.type, 60_000);
   // Before the copy, every worker must already write replicas to the joiner, or a write could miss both.
   await setAppSavePath(rt, envId, { joiningIp: node.ip });
 

@@ -212,8 +212,11 @@ export interface ContainerRuntime {
   /** The container's log lines with engine timestamps, without following (works on a stopped container). */
   readLogs(id: string, options?: { tail?: number; since?: string }): Promise<LogLine[]>;
   stats(id: string): Promise<ContainerStats | null>;
-  /** Streams engine events for resources with these labels until the signal aborts. */
-  watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Streams engine events for resources with these labels until the signal aborts; only container events
+   * with these actions when given (the engine filters: every health check alone is three exec events).
+   */
+  watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal, containerActions?: string[]): Promise<void>;
 
   imageLabels(ref: string): Promise<Labels | null>;
   buildImage(

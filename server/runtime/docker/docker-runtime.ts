@@ -405,10 +405,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal, containerActions?: string[]): Promise<void> {
     let raw: NodeJS.ReadableStream;
+    const only = containerActions ? { type: ["container" as const], event: containerActions } : {};
     try {
-      raw = (await this.docker.getEvents({ filters: { label: labelFilter(labels) } })) as unknown as NodeJS.ReadableStream;
+      raw = (await this.docker.getEvents({ filters: { label: labelFilter(labels), ...only } })) as unknown as NodeJS.ReadableStream;
     } catch (err) {
       throw toRuntimeError(err, "watch engine events");
     }

@@ -238,8 +238,8 @@ export class MemoryRuntime implements ContainerRuntime {
     return this.get(id).running ? { cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0 } : null;
   }
 
-  async watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void> {
-    const listener = { labels, onEvent };
+  async watchEvents(labels: Labels, onEvent: (e: EngineEvent) => void, signal: AbortSignal, containerActions?: string[]): Promise<void> {
+    const listener = { labels, onEvent: (e: EngineEvent) => (!containerActions || (e.type === "container" && containerActions.includes(e.action)) ? onEvent(e) : undefined) };
     this.listeners.push(listener);
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     this.listeners = this.listeners.filter((l) => l !== listener);
