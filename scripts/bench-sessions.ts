@@ -264,7 +264,8 @@ async function measure(env: Environment, stack: AppType, variant: Variant, c: (t
     wrkCpuShare: w.wrkCpuMs / (wallMs * os.cpus().length),
     machineBusyShare: (m1.busy - m0.busy) / (m1.total - m0.total),
   };
-  log(`${stack} ${variant} ${c.name}: ${w.rps.toFixed(0)} req/s, ${run.errors} errors`);
+  // The whole row at once, so the figures of a run cut short (a machine too loaded to create the next environment) are kept.
+  log(`${stack} ${variant} ${c.name}: ${w.rps.toFixed(0)} req/s, ${run.errors} errors, store round trips/request ${storeRoundTripsPerRequest?.toFixed(2) ?? "-"}, store connections/request ${storeConnectionsPerRequest?.toFixed(2) ?? "-"}, wrk ${(run.wrkCpuShare * 100).toFixed(0)}% of the machine, machine ${(run.machineBusyShare * 100).toFixed(0)}% busy, CPU us/request ${JSON.stringify(Object.fromEntries(Object.entries(cpuUsPerRequest).map(([k, v]) => [k, Math.round(v)])))}`);
   return run;
 }
 
