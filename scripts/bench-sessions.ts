@@ -136,17 +136,17 @@ async function storeCounters(node: EnvironmentNode): Promise<{ commands: number;
 }
 
 const WRK_LUA = `
--- One thread per connection: this thread's cookie is its connection's session.
+-- One thread per connection: this thread's cookie is its connection's session. The latest Set-Cookie wins: with
+-- a sticky balancer hashing the cookie, a session created on one server may hash to the other, which (strict mode)
+-- answers with a new id; following it settles each connection on a session that lives where it is sent.
 local cookie = nil
 function request()
   if cookie then return wrk.format("GET", nil, { Cookie = cookie }) end
   return wrk.format("GET")
 end
 function response(status, headers, body)
-  if cookie == nil then
-    local set = headers["Set-Cookie"] or headers["set-cookie"]
-    if set then cookie = string.match(set, "^([^;]+)") end
-  end
+  local set = headers["Set-Cookie"] or headers["set-cookie"]
+  if set then cookie = string.match(set, "^([^;]+)") end
 end
 `;
 
@@ -218,13 +218,18 @@ async function checkSession(url: string) {
 }
 
 async function checkSessionOnce(url: string) {
-  const first = await fetch(`${url}/counter.php`, { signal: AbortSignal.timeout(15_000) });
-  const cookie = first.headers.getSetCookie()[0]?.split(";")[0];
-  const body1 = await first.text();
-  if (first.status !== 200 || !cookie) throw new Error(`${url}/counter.php: ${first.status} ${body1}`);
-  const second = await fetch(`${url}/counter.php`, { headers: { cookie }, signal: AbortSignal.timeout(15_000) });
-  const body = (await second.json()) as { visits?: number };
-  if (body.visits !== 2) throw new Error(`${url}/counter.php: the session did not carry over (${JSON.stringify(body)})`);
+  // Following Set-Cookie as wrk's script does (a sticky balancer may first send a new session to a server that
+  // replaces its id); within a few requests a session must count on.
+  let cookie: string | undefined;
+  let body: { visits?: number } = {};
+  for (let i = 0; i < 8; i++) {
+    const r = await fetch(`${url}/counter.php`, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(15_000) });
+    cookie = r.headers.getSetCookie()[0]?.split(";")[0] ?? cookie;
+    if (r.status !== 200) throw new Error(`${url}/counter.php: ${r.status} ${await r.text()}`);
+    body = (await r.json()) as { visits?: number };
+    if ((body.visits ?? 0) >= 2) return;
+  }
+  throw new Error(`${url}/counter.php: the session did not carry over (${JSON.stringify(body)})`);
 }
 
 async function measure(env: Environment, stack: AppType, variant: Variant, c: (typeof CASES)[number]): Promise<SessionRun> {
