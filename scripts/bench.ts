@@ -3,6 +3,7 @@
  * - creation time from the API call to the first session-served 200 through the balancer, per stack (median of 3),
  *   node restart and rolling restart times, and the idle control plane's CPU with 1 and 20 environments
  * - image build time from scratch (no cache), per image and per stack
+ * - clustered sessions against local files + sticky (scripts/bench-sessions.ts); `npm run bench -- sessions` runs only that
  * Traffic goes only to 127.0.0.1 (the balancers' published ports).
  */
 import { execFileSync } from "node:child_process";
@@ -14,6 +15,7 @@ import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
 import { benchHa, printHa } from "./bench-ha";
 import { benchDeploy, printDeploy } from "./bench-deploy";
+import { benchSessions } from "./bench-sessions";
 import { benchStats } from "./bench-stats";
 import { apiOf, benchCreation, benchRestarts, fmt, median, printCreation, printRestarts, STACKS, type CreationFigures, type RestartFigures } from "./bench-ops";
 import { benchIdle, printIdle } from "./bench-idle";
@@ -22,6 +24,7 @@ const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
 
 function prepare() {
+  execFileSync("bash", ["scripts/host-tools.sh", "--bench"], { cwd: root, stdio: "inherit" });
   execFileSync("bash", ["scripts/engine.sh"], { cwd: root, stdio: "inherit" });
   execFileSync("node_modules/.bin/tsx", ["scripts/build-images.ts"], { cwd: root, stdio: "inherit" });
   const dist = process.env.PHLEET_DIST_DIR || ".next";
@@ -48,6 +51,10 @@ async function buildTimes() {
 
 async function main() {
   prepare();
+  if (process.argv[2] === "sessions") {
+    await benchSessions();
+    return;
+  }
   await sweepInstance(INSTANCE);
   const app = await startApp({ PHLEET_INSTANCE: INSTANCE, PHLEET_API_TOKEN: `bench_${Date.now()}_token`, PHLEET_SUBNET_POOL: "10.218.0.0/16" });
   let creation: CreationFigures = { ms: {}, steps: {} };
@@ -84,6 +91,7 @@ async function main() {
   if (deploy) printDeploy(deploy);
   await benchStats(); // prints its own table: control-plane CPU and memory with statistics on vs off
   printIdle(await benchIdle()); // its own control plane, restarted with statistics off on the same environments
+  await benchSessions(); // prints its own table: clustered sessions against local files + sticky
 }
 
 main().catch((err) => {
