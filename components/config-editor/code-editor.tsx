@@ -30,6 +30,7 @@ const theme = EditorView.theme({
 // No auto-closing brackets or quotes: in a config file a typed "(" must stay exactly what was typed.
 const SETUP = { lineNumbers: true, foldGutter: false, highlightActiveLine: true, searchKeymap: true, autocompletion: false, closeBrackets: false } as const;
 
+// tabindex: axe counts a contenteditable as focusable only with one (scrollable-region-focusable on .cm-scroller).
 /** CodeMirror 6 with line numbers, search (Ctrl/Cmd-F) and highlighting for the file's language. */
 export function CodeEditor({
   value,
@@ -46,7 +47,7 @@ export function CodeEditor({
   label: string;
   editorRef?: Ref<ReactCodeMirrorRef>;
 }) {
-  const extensions = useMemo(() => [LANGUAGES[language], theme, lintGutter(), EditorView.contentAttributes.of({ "aria-label": label })], [language, label]);
+  const extensions = useMemo(() => [LANGUAGES[language], theme, lintGutter(), EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" })], [language, label]);
   return (
     <CodeMirror
       ref={editorRef}
