@@ -1,12 +1,12 @@
-import { hostOf, statusClass, type BalancerRecord } from "./balancer-log";
 import type { CountersSnapshot } from "./balancer-counters";
-import { addCounts, p50p95Mixed, Reservoir, type Histogram } from "./percentiles";
+import { addCounts, histogramPercentiles, type Histogram } from "./percentiles";
 import { LATENCY_WINDOW_SECONDS, LIVE_WINDOW_SECONDS } from "./settings";
 
 /**
- * Pure aggregation of balancer requests: totals since creation (per environment and per app node)
- * and a one-hour ring of one-second buckets for the live charts. Buckets are keyed by the time nginx
- * finished the request, so lines read late (after the stream was reopened) land in the right second.
+ * Pure aggregation of the balancer's own counters (balancer-counters.ts): totals since creation (per
+ * environment and per app node) and a one-hour ring of one-second buckets for the live charts. Buckets
+ * are keyed by the time nginx wrote the counters line, so lines read late (after the stream was reopened)
+ * land in the right second.
  */
 
 export interface StatusCounts {
@@ -67,34 +67,31 @@ export interface SeriesPoint {
   p95: number | null;
 }
 
-const SAMPLES_PER_BUCKET = 256;
-const NODE_SAMPLES_PER_BUCKET = 128;
-
 interface Bucket {
   t: number;
   counts: StatusCounts;
   failovers: number;
   byNode: Record<string, number>;
-  samples: Reservoir | null;
-  nodeSamples: Map<string, Reservoir> | null;
-  /** Latency counted by the balancer itself (balancer-counters.ts), per histogram bucket; null once sealed. */
+  /** Latency counted by the balancer itself, per histogram bucket: null until counted, and once sealed. */
   histogram: number[] | null;
+  /** Per app node; null once sealed. */
   nodeHistograms: Map<string, number[]> | null;
+  /** The bucket's own p50/p95, once its histograms were dropped (seal). */
   sealed: Latency | null;
 }
 
 export type NodeResolver = (address: string) => string | undefined;
 
+/** "ip:port" -> "ip" (an address nginx could not resolve to one, like the group name, stays as it is). */
+function hostOf(address: string): string {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);
+  return m ? m[1]! : address;
+}
+
 /** Builds a resolver from the app nodes' addresses on the environment network. */
 export function resolverFor(nodes: { id: string; ip: string }[]): NodeResolver {
   const byIp = new Map(nodes.map((n) => [n.ip, n.id]));
   return (address) => byIp.get(hostOf(address));
-}
-
-function addCount(c: StatusCounts, status: number) {
-  c.total++;
-  const cls = statusClass(status);
-  if (cls) c[cls]++;
 }
 
 export class RequestAggregator {
@@ -106,7 +103,6 @@ export class RequestAggregator {
   constructor(
     initial: RequestTotals = emptyTotals(),
     private readonly windowSeconds = LIVE_WINDOW_SECONDS,
-    private readonly random: () => number = Math.random,
   ) {
     this.totals = structuredClone(initial);
     this.ring = new Array<Bucket | undefined>(windowSeconds);
@@ -116,43 +112,11 @@ export class RequestAggregator {
     return (this.totals.nodes[id] ??= { requests: zeroCounts(), failedAttempts: 0 });
   }
 
-  /** Counts one request. `nowSec` bounds the live window; totals count every request, however old. */
-  record(rec: BalancerRecord, resolve: NodeResolver, nowSec: number): void {
-    const b = this.totals.balancer;
-    addCount(b.requests, rec.status);
-    b.bytes += rec.bytes;
-    const failover = rec.upstreams.length > 1;
-    if (failover) b.failovers++;
-    for (const addr of rec.upstreams.slice(0, -1)) {
-      b.failedAttempts++;
-      const id = resolve(addr);
-      if (id) this.node(id).failedAttempts++;
-    }
-    const last = rec.upstreams[rec.upstreams.length - 1];
-    const servedBy = last ? resolve(last) : undefined;
-    if (servedBy) addCount(this.node(servedBy).requests, rec.status);
-    else b.unattributed++;
-
-    const t = Math.floor((rec.ts || nowSec * 1000) / 1000);
-    if (t <= nowSec - this.windowSeconds || t > nowSec + 5) return;
-    const bucket = this.bucket(t);
-    addCount(bucket.counts, rec.status);
-    if (failover) bucket.failovers++;
-    if (servedBy) bucket.byNode[servedBy] = (bucket.byNode[servedBy] ?? 0) + 1;
-    if (rec.upstreamMs !== null) {
-      if (bucket.samples) bucket.samples.add(rec.upstreamMs);
-      if (servedBy && bucket.nodeSamples) {
-        let r = bucket.nodeSamples.get(servedBy);
-        if (!r) bucket.nodeSamples.set(servedBy, (r = new Reservoir(NODE_SAMPLES_PER_BUCKET, this.random)));
-        r.add(rec.upstreamMs);
-      }
-    }
-  }
-
   /**
    * Counts what the balancer counted itself since its previous counters line (`delta`, from
-   * advanceCounters): the same totals as record() gives line by line, at a cost that depends on the
-   * number of upstream addresses, not of requests. The requests land in the second nginx wrote the line.
+   * advanceCounters), at a cost that depends on the number of upstream addresses, not of requests.
+   * `nowSec` bounds the live window; totals count every line, however old. The requests land in the
+   * second nginx wrote the line.
    */
   recordCounters(delta: CountersSnapshot, resolve: NodeResolver, nowSec: number): void {
     const b = this.totals.balancer;
@@ -198,8 +162,6 @@ export class RequestAggregator {
         counts: zeroCounts(),
         failovers: 0,
         byNode: {},
-        samples: new Reservoir(SAMPLES_PER_BUCKET, this.random),
-        nodeSamples: new Map(),
         histogram: null,
         nodeHistograms: new Map(),
         sealed: null,
@@ -214,13 +176,11 @@ export class RequestAggregator {
     return b && b.t === t ? b : undefined;
   }
 
-  /** Raw samples older than the latency window are reduced to the bucket's own p50/p95, to bound memory. */
+  /** Histograms older than the latency window are reduced to the bucket's own p50/p95, to bound memory. */
   seal(nowSec: number): void {
     for (const b of this.ring) {
-      if (b && b.samples && b.t < nowSec - LATENCY_WINDOW_SECONDS) {
+      if (b && b.nodeHistograms && b.t < nowSec - LATENCY_WINDOW_SECONDS) {
         b.sealed = this.latencyOf(b);
-        b.samples = null;
-        b.nodeSamples = null;
         b.histogram = null;
         b.nodeHistograms = null;
       }
@@ -232,7 +192,7 @@ export class RequestAggregator {
   }
 
   private latencyOf(b: Bucket): Latency {
-    return b.sealed ?? p50p95Mixed(b.samples?.values ?? [], this.histograms(b.histogram));
+    return b.sealed ?? histogramPercentiles(this.histograms(b.histogram));
   }
 
   /** Dense points from `from` to `to` (unix seconds, inclusive), `step` seconds each. */
@@ -288,25 +248,21 @@ export class RequestAggregator {
 
   /** p50/p95 of the upstream time over the latency window, for the environment and for each node. */
   latency(nowSec: number): { overall: Latency; byNode: Record<string, Latency> } {
-    const all: number[] = [];
     const allHist: number[] = [];
-    const perNode = new Map<string, { samples: number[]; histogram: number[] }>();
-    const nodeEntry = (id: string) => {
-      let e = perNode.get(id);
-      if (!e) perNode.set(id, (e = { samples: [], histogram: [] }));
-      return e;
-    };
+    const perNode = new Map<string, number[]>();
     for (let t = nowSec - LATENCY_WINDOW_SECONDS; t <= nowSec; t++) {
       const b = this.at(t);
-      if (!b?.samples) continue;
-      all.push(...b.samples.values);
-      for (const [id, r] of b.nodeSamples ?? []) nodeEntry(id).samples.push(...r.values);
+      if (!b?.nodeHistograms) continue;
       if (b.histogram) addCounts(allHist, b.histogram);
-      for (const [id, h] of b.nodeHistograms ?? []) addCounts(nodeEntry(id).histogram, h);
+      for (const [id, h] of b.nodeHistograms) {
+        const into = perNode.get(id) ?? [];
+        addCounts(into, h);
+        perNode.set(id, into);
+      }
     }
     return {
-      overall: p50p95Mixed(all, this.histograms(allHist)),
-      byNode: Object.fromEntries([...perNode].map(([id, e]) => [id, p50p95Mixed(e.samples, this.histograms(e.histogram))])),
+      overall: histogramPercentiles(this.histograms(allHist)),
+      byNode: Object.fromEntries([...perNode].map(([id, h]) => [id, histogramPercentiles(this.histograms(h))])),
     };
   }
 }

@@ -3,8 +3,13 @@ import type { ContainerRuntime, FollowLogsOptions, LogLine } from "../runtime/ty
 import { EnvironmentCollector } from "./collector";
 import { statsSettings } from "./settings";
 import type { CollectorTarget, PersistedState, SampleRow, StatsStore } from "./store";
+import { FakeBalancerCounters } from "./test-helpers";
 
-/** The collector against a fake engine: stream ends (balancer restarts), resuming, and a control-plane restart. */
+/**
+ * The collector against a fake engine whose balancer writes what the real one does: a JSON access-log line
+ * per request on stdout and, on stderr, its cumulative counters (images/nginx-lb/phleet-stats.lua) among
+ * nginx's own error lines. Stream ends (balancer restarts), resuming, and a control-plane restart.
+ */
 
 const target: CollectorTarget = {
   id: "env1",
@@ -21,17 +26,35 @@ class FakeEngine {
   lines: LogLine[] = [];
   opens: (string | undefined)[] = [];
   tails: (number | undefined)[] = [];
+  stderrOnly: (boolean | undefined)[] = [];
+  readonly balancer = new FakeBalancerCounters();
   /** "stall": the stream delivers what is there, then hangs without ending, as a stuck engine follower would. */
   mode: "end" | "stall" = "end";
   private seq = 0;
   /** The engine's `since` is coarse: it also returns the line at the cursor; the collector must drop it. */
   sloppy = true;
 
-  add(ip: string, opts: { rid?: string; status?: number; timestamp?: string } = {}) {
+  private push(stream: LogLine["stream"], text: string, timestamp?: string) {
     const n = this.seq++;
-    const ts = opts.timestamp ?? `2024-05-01T10:00:${String(Math.floor(n / 10)).padStart(2, "0")}.${String(n % 10).padStart(9, "0")}Z`;
-    const text = JSON.stringify({ ts: Date.now() / 1000, rid: opts.rid ?? `rid-${n}`, method: "GET", uri: "/", status: opts.status ?? 200, rt: 0.01, ua: `${ip}:80`, us: "200", urt: "0.004", bytes: 5 });
-    this.lines.push({ stream: "stdout", timestamp: ts, text });
+    const ts = timestamp ?? `2024-05-01T10:00:${String(Math.floor(n / 10)).padStart(2, "0")}.${String(n % 10).padStart(9, "0")}Z`;
+    this.lines.push({ stream, timestamp: ts, text });
+  }
+
+  /** One request answered by `ip`, then the balancer's counters line that includes it. */
+  add(ip: string, opts: { status?: number; timestamp?: string } = {}) {
+    const status = opts.status ?? 200;
+    this.balancer.request({ upstreams: [`${ip}:80`], status, upstreamMs: 4, bytes: 5 });
+    this.push("stdout", JSON.stringify({ ts: Date.now() / 1000, rid: `rid-${this.seq}`, method: "GET", uri: "/", status, rt: 0.01, ua: `${ip}:80`, us: String(status), urt: "0.004", bytes: 5 }));
+    this.push("stderr", this.balancer.line(Date.now() / 1000), opts.timestamp);
+  }
+
+  /** The same counters written again with nothing new (the Lua timer's last write when nginx stops). */
+  repeatCounters() {
+    this.push("stderr", this.balancer.line(Date.now() / 1000));
+  }
+
+  nginxError() {
+    this.push("stderr", "2024/05/01 10:00:09 [error] 9#9: *12 connect() failed (111: Connection refused) while connecting to upstream");
   }
 
   runtime(): ContainerRuntime {
@@ -39,6 +62,7 @@ class FakeEngine {
     const opens = this.opens;
     const sloppy = () => this.sloppy;
     const tails = this.tails;
+    const stderrOnly = this.stderrOnly;
     const mode = () => this.mode;
     return {
       async inspectContainer(id: string) {
@@ -47,7 +71,8 @@ class FakeEngine {
       async followLogs(_id: string, onLine: (l: LogLine) => void, o: FollowLogsOptions = {}) {
         opens.push(o.after);
         tails.push(o.tail);
-        const all = lines();
+        stderrOnly.push(o.stderrOnly);
+        const all = lines().filter((l) => !o.stderrOnly || l.stream === "stderr");
         const from = o.after ? all.findIndex((l) => l.timestamp >= o.after!) : 0;
         const start = from < 0 ? all.length : sloppy() ? from : from + 1;
         for (const l of all.slice(start)) onLine(l);
@@ -113,13 +138,22 @@ describe("EnvironmentCollector", () => {
     const total = () => c.snapshot(60).balancer.requests.total;
     await until(() => total() === 6);
     for (let i = 0; i < 4; i++) engine.add("10.1.1.21");
-    engine.add("10.1.1.21", { rid: "rid-0" }); // a request id seen already: not counted again
+    engine.nginxError();
+    engine.repeatCounters(); // the same counts again: nothing more counted
     await until(() => engine.opens.length >= 3 && total() === 10);
     const s = c.snapshot(60);
     expect(s.nodes.map((n) => n.requests.total)).toEqual([7, 3]);
+    expect(s.balancer.bytes).toBe(50);
     expect(s.collector.reopened).toBeGreaterThanOrEqual(2);
     expect(engine.opens[0]).toBeUndefined();
     expect(engine.opens.at(-1)).toBe(engine.lines.at(-1)!.timestamp);
+    expect(engine.stderrOnly.every((only) => only === true)).toBe(true);
+
+    // The balancer starts afresh: its counters begin at zero under a new generation, and count on top.
+    engine.balancer.restart("1700000999000-7");
+    for (let i = 0; i < 2; i++) engine.add("10.1.1.22");
+    await until(() => total() === 12);
+    expect(c.snapshot(60).nodes.map((n) => n.requests.total)).toEqual([7, 5]);
   });
 
   it("survives a control-plane restart: totals and cursor come back from the store", async () => {

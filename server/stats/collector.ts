@@ -3,9 +3,8 @@ import type { GaugePoint, NodeStats, Stats } from "../contracts/stats";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, LogLine } from "../runtime/types";
 import { RequestAggregator, resolverFor, zeroCounts, type NodeResolver } from "./aggregate";
-import { compareLogTimestamps, parseBalancerLine } from "./balancer-log";
+import { compareLogTimestamps } from "../runtime/log-timestamps";
 import { advanceCounters, parseCountersLine, type CountersSnapshot } from "./balancer-counters";
-import { RecentIds } from "./recent-ids";
 import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./settings";
 import { nodeKind, type SessionNodeReading, type SessionStoreKind } from "../node-kinds";
 import { accumulate, combineSession, type SessionTotalsState } from "./session-store";
@@ -68,7 +67,6 @@ export class EnvironmentCollector {
   private readonly readings = new Map<string, SessionNodeReading | null>();
   private readonly resources = new Map<string, Resource>();
   private gauges: GaugePoint[] = [];
-  private readonly recent = new RecentIds();
   private resolve: NodeResolver;
   private state: CollectorState = "waiting";
   private message: string | null = "starting";
@@ -167,7 +165,7 @@ export class EnvironmentCollector {
       this.catchingUp = true;
       // A stream that says nothing for a while is reopened from the cursor: an engine log follower that
       // stalls would otherwise hide requests until the balancer restarts. Reopening is cheap (read from the
-      // end of the file) and counts nothing twice (cursor, then request ids).
+      // end of the file) and counts nothing twice (cursor, then cumulative counters: see balancer-counters.ts).
       const stream = new AbortController();
       const onAbort = () => stream.abort();
       signal.addEventListener("abort", onAbort, { once: true });
@@ -204,8 +202,9 @@ export class EnvironmentCollector {
   }
 
   /**
-   * One log line: counted once (cursor, then request id), attributed to the node that answered. The cursor
-   * only filters the first lines of a reopened stream: past it, lines are new even if the clock stepped back.
+   * One stderr line: a counters line adds what changed since the largest counts seen (so a line read twice
+   * adds nothing); nginx's own error lines are skipped. The cursor only filters the first lines of a reopened
+   * stream: past it, lines are new even if the clock stepped back.
    */
   onLine(line: LogLine): void {
     this.lastLineAt = this.now();
@@ -213,18 +212,11 @@ export class EnvironmentCollector {
     this.catchingUp = false;
     this.cursor = line.timestamp;
     this.dirty = true;
-    if (line.stream === "stderr") {
-      const snapshot = parseCountersLine(line.text);
-      if (!snapshot) return;
-      const { delta, base } = advanceCounters(this.counters, snapshot);
-      this.counters = base;
-      this.agg.recordCounters(delta, this.resolve, Math.floor(this.now() / 1000));
-      return;
-    }
-    // One access-log line per request: what balancers wrote before they counted themselves (and the unit tests).
-    const rec = parseBalancerLine(line.text);
-    if (!rec || !this.recent.add(rec.rid)) return;
-    this.agg.record(rec, this.resolve, Math.floor(this.now() / 1000));
+    const snapshot = line.stream === "stderr" ? parseCountersLine(line.text) : null;
+    if (!snapshot) return;
+    const { delta, base } = advanceCounters(this.counters, snapshot);
+    this.counters = base;
+    this.agg.recordCounters(delta, this.resolve, Math.floor(this.now() / 1000));
   }
 
   // ---- session store and resources ----

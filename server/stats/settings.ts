@@ -39,7 +39,7 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
 
 /** The in-memory window: one hour at one-second resolution. */
 export const LIVE_WINDOW_SECONDS = 3600;
-/** Raw latency samples are kept this long for the "current" percentiles, then reduced to p50/p95 per second. */
+/** Latency histograms are kept this long for the "current" percentiles, then reduced to p50/p95 per second. */
 export const LATENCY_WINDOW_SECONDS = 60;
 /** "Current" requests/s and share of traffic are measured over this many whole seconds. */
 export const RATE_WINDOW_SECONDS = 10;
