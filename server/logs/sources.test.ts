@@ -17,6 +17,13 @@ describe("log sources", () => {
     expect(php.select.match.test("[mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.62 configured")).toBe(false);
   });
 
+  it("the balancer's error log leaves out its statistics counter lines", () => {
+    const error = sourcesOf("nginx").find((s) => s.id === "error")!;
+    if (error.select.kind !== "container" || !error.select.match) throw new Error("error is a filtered container source");
+    expect(error.select.match.test('phleet-stats {"gen":"a","ts":1,"fo":0,"bytes":0,"bounds":[],"a":{}}')).toBe(false);
+    expect(error.select.match.test("2026/11/23 20:20:37 [error] 9#9: *1 connect() failed (111: Connection refused) while connecting to upstream")).toBe(true);
+  });
+
   it("an unknown kind still has its output", () => {
     expect(sourcesOf("mariadb").map((s) => s.id)).toEqual(["output"]);
   });

@@ -53,7 +53,8 @@ export const LOG_SOURCES: Record<string, readonly LogSourceDef[]> = {
   nginx: [
     OUTPUT,
     { id: "access", title: "Access log", description: "The balancer's access log (JSON lines: upstream, status, timings)", select: { kind: "container", stream: "stdout" } },
-    { id: "error", title: "Error log", description: "The balancer's error log: failed upstreams, retries", select: { kind: "container", stream: "stderr" } },
+    // Without the request counters the balancer also writes on stderr for statistics (images/nginx-lb/phleet-stats.lua).
+    { id: "error", title: "Error log", description: "The balancer's error log: failed upstreams, retries", select: { kind: "container", stream: "stderr", match: /^(?!phleet-stats )/ } },
   ],
 };
 
