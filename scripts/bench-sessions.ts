@@ -16,7 +16,7 @@
  * Runs from scripts/bench.ts, or alone: `npm run bench -- sessions` or `npx tsx scripts/bench-sessions.ts`.
  * BENCH_SESSIONS_STACKS=apache-php,nginx-php adds the nginx-php stack (default: apache-php only).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,8 +26,8 @@ import { BALANCER_CONF_PATH, UPSTREAM_CONF_PATH } from "../server/node-kinds/ren
 import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
+import { prepareBench } from "./bench-prepare";
 
-const root = path.resolve(__dirname, "..");
 const INSTANCE = `bench-sessions${process.env.PHLEET_TEST_INSTANCE ? `-${process.env.PHLEET_TEST_INSTANCE}` : ""}`;
 const POOL = "10.221.0.0/16";
 const SECONDS = Number(process.env.BENCH_SESSIONS_SECONDS ?? 10);
@@ -274,16 +274,6 @@ async function measure(env: Environment, stack: AppType, variant: Variant, c: (t
   return run;
 }
 
-function prepare() {
-  execFileSync("bash", ["scripts/host-tools.sh", "--bench"], { cwd: root, stdio: "inherit" });
-  execFileSync("bash", ["scripts/engine.sh"], { cwd: root, stdio: "inherit" });
-  execFileSync("node_modules/.bin/tsx", ["scripts/build-images.ts"], { cwd: root, stdio: "inherit" });
-  const dist = process.env.PHLEET_DIST_DIR || ".next";
-  if (!fs.existsSync(path.join(root, dist, "BUILD_ID"))) {
-    log("building the app");
-    execFileSync("node_modules/.bin/next", ["build"], { cwd: root, stdio: "ignore" });
-  }
-}
 
 export async function benchSessions(): Promise<SessionRun[]> {
   await sweepInstance(INSTANCE);
@@ -340,7 +330,7 @@ export function printSessions(runs: SessionRun[]) {
 }
 
 if (require.main === module) {
-  prepare();
+  prepareBench(log);
   benchSessions().catch((err) => {
     console.error(`[bench-sessions] ${err instanceof Error ? err.stack : String(err)}`);
     process.exit(1);

@@ -6,13 +6,11 @@
  * - clustered sessions against local files + sticky (scripts/bench-sessions.ts); `npm run bench -- sessions` runs only that
  * Traffic goes only to 127.0.0.1 (the balancers' published ports).
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { contextTar } from "../server/images/build";
 import { DockerRuntime } from "../server/runtime/docker/docker-runtime";
 import { startApp } from "../server/testing/app-server";
 import { sweepInstance } from "../server/testing/sweep";
+import { prepareBench } from "./bench-prepare";
 import { benchHa, printHa } from "./bench-ha";
 import { benchDeploy, printDeploy } from "./bench-deploy";
 import { benchSessions } from "./bench-sessions";
@@ -20,19 +18,8 @@ import { benchStats } from "./bench-stats";
 import { apiOf, benchCreation, benchRestarts, fmt, median, printCreation, printRestarts, STACKS, type CreationFigures, type RestartFigures } from "./bench-ops";
 import { benchIdle, printIdle } from "./bench-idle";
 
-const root = path.resolve(__dirname, "..");
 const INSTANCE = "bench";
 
-function prepare() {
-  execFileSync("bash", ["scripts/host-tools.sh", "--bench"], { cwd: root, stdio: "inherit" });
-  execFileSync("bash", ["scripts/engine.sh"], { cwd: root, stdio: "inherit" });
-  execFileSync("node_modules/.bin/tsx", ["scripts/build-images.ts"], { cwd: root, stdio: "inherit" });
-  const dist = process.env.PHLEET_DIST_DIR || ".next";
-  if (!fs.existsSync(path.join(root, dist, "BUILD_ID"))) {
-    console.log("[bench] building the app");
-    execFileSync("node_modules/.bin/next", ["build"], { cwd: root, stdio: "ignore" });
-  }
-}
 
 async function buildTimes() {
   const rt = new DockerRuntime();
@@ -50,7 +37,7 @@ async function buildTimes() {
 }
 
 async function main() {
-  prepare();
+  prepareBench();
   if (process.argv[2] === "sessions") {
     await benchSessions();
     return;
