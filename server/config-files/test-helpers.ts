@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import type { ConfigFile, ConfigRevisionList, SaveConfigFileResult } from "../contracts/config-files";
 import type { Environment, Task } from "../contracts/environment";
 import { api } from "../testing/api-client";
+import { execOn } from "../testing/docker-exec";
 
 /** Shared by the config editor's integration tests: environment lifecycle, file calls, task polling. */
 
@@ -53,13 +54,5 @@ export async function startedAt(containerId: string): Promise<string> {
 
 /** Runs a command in a container the test created and returns stdout (for reading files back independently of the API). */
 export async function catFile(containerId: string, path: string): Promise<string> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: ["cat", path], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  const { PassThrough } = await import("node:stream");
-  const out = new PassThrough();
-  out.on("data", (c: Buffer) => chunks.push(c));
-  docker.modem.demuxStream(stream, out, new PassThrough());
-  await new Promise<void>((resolve) => stream.on("end", () => resolve()));
-  return Buffer.concat(chunks).toString("utf8");
+  return (await execOn(docker, containerId, ["cat", path])).stdout;
 }

@@ -1,4 +1,5 @@
 /** Pure renderers of the balancer's HTTPS files and the app servers' HTTPS ini (no I/O). */
+import { proxyToAppLayer } from "../node-kinds/render";
 
 const TLS_DIR = "/etc/nginx/phleet-tls";
 export const TLS_CERT_PATH = `${TLS_DIR}/cert.pem`;
@@ -24,7 +25,6 @@ export interface HttpsOptions {
 const serverName = (domains: string[]) => (domains.length ? `    server_name ${domains.join(" ")};\n` : "");
 
 export function renderHttpsServer(o: HttpsOptions): string {
-  const hsts = o.hsts ? `            add_header Strict-Transport-Security "max-age=31536000" always;\n` : "";
   return `# Managed by Phleet (Domains & HTTPS): rewritten when the certificate, the domains or the options change.
 server {
     listen 443 ssl http2 default_server;
@@ -43,22 +43,8 @@ ${serverName(o.domains)}
     }
 
     location / {
-        proxy_pass http://phleet_app;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        # Always "https" here, whatever the client sent: the app servers trust this header.
-        proxy_set_header X-Forwarded-Proto https;
-        add_header X-Phleet-Upstream $upstream_addr always;
-${hsts}
-        proxy_connect_timeout 1s;
-        proxy_send_timeout 30s;
-        proxy_read_timeout 30s;
-        proxy_next_upstream error timeout http_502 http_503 http_504;
-        proxy_next_upstream_tries 3;
-        proxy_next_upstream_timeout 10s;
+        # X-Forwarded-Proto is always "https" here, whatever the client sent: the app servers trust this header.
+${proxyToAppLayer("        ", "https", o.hsts ? ['add_header Strict-Transport-Security "max-age=31536000" always;'] : [])}
     }
 }
 `;

@@ -144,6 +144,34 @@ ${backups}
 }
 
 /** The balancer's nginx.conf (the user may edit it): JSON access log, fast failover, the upstream included. */
+/**
+ * The balancer's `location /` body that sends a request to the app layer, for the HTTP server here and the
+ * HTTPS one (server/https/render.ts): one place for the headers and the failover rules.
+ */
+export function proxyToAppLayer(indent: string, forwardedProto: string, extraLines: string[] = []): string {
+  return [
+    "proxy_pass http://phleet_app;",
+    "proxy_http_version 1.1;",
+    'proxy_set_header Connection "";',
+    "proxy_set_header Host $host;",
+    "proxy_set_header X-Real-IP $remote_addr;",
+    "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
+    "add_header X-Phleet-Upstream $upstream_addr always;",
+    ...extraLines,
+    "",
+    "# A dead app server is skipped quickly and the request is tried on the next one.",
+    "proxy_connect_timeout 1s;",
+    "proxy_send_timeout 30s;",
+    "proxy_read_timeout 30s;",
+    "proxy_next_upstream error timeout http_502 http_503 http_504;",
+    "proxy_next_upstream_tries 3;",
+    "proxy_next_upstream_timeout 10s;",
+  ]
+    .map((l) => (l ? indent + l : l))
+    .join("\n");
+}
+
 export function renderBalancerConf(): string {
   return `# Written by Phleet; safe to edit in the config editor. The upstream lives in ${UPSTREAM_CONF_PATH}.
 worker_processes auto;
@@ -191,22 +219,7 @@ http {
 
         location / {
             include /etc/nginx/phleet-tls/redirect*.conf;
-            proxy_pass http://phleet_app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            add_header X-Phleet-Upstream $upstream_addr always;
-
-            # A dead app server is skipped quickly and the request is tried on the next one.
-            proxy_connect_timeout 1s;
-            proxy_send_timeout 30s;
-            proxy_read_timeout 30s;
-            proxy_next_upstream error timeout http_502 http_503 http_504;
-            proxy_next_upstream_tries 3;
-            proxy_next_upstream_timeout 10s;
+${proxyToAppLayer("            ", "$scheme")}
         }
     }
 }

@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import type { Deployment, DeploymentList } from "../../contracts/deployments";
 import type { Environment } from "../../contracts/environment";
 import { docker, type Client } from "../../config-files/test-helpers";
+import { execOn } from "../../testing/docker-exec";
 
 /** Shared steps of the deployment integration tests (real engine, real PHP, the real API). */
 
@@ -63,17 +64,7 @@ export async function releaseDirs(env: Environment): Promise<string[][]> {
   return out;
 }
 
-async function execOut(containerId: string, cmd: string[]): Promise<string> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  const { PassThrough } = await import("node:stream");
-  const out = new PassThrough();
-  out.on("data", (c: Buffer) => chunks.push(c));
-  docker.modem.demuxStream(stream, out, new PassThrough());
-  await new Promise<void>((resolve) => stream.on("end", () => resolve()));
-  return Buffer.concat(chunks).toString("utf8");
-}
+const execOut = async (containerId: string, cmd: string[]) => (await execOn(docker, containerId, cmd)).stdout;
 
 /** GET through the balancer (127.0.0.1), n times; returns the bodies. */
 export async function getThroughBalancer(env: Environment, p: string, n = 4): Promise<{ status: number; body: string }[]> {
