@@ -27,7 +27,7 @@ test("create {nginx-php x2, redis x1}, watch it run, inspect, open, restart a no
     await expect(page.getByTestId("planned-node")).toHaveCount(4);
     await expect(page.getByTestId("planned-node").filter({ hasText: `${NAME}-app-2` })).toContainText(`${E2E_POOL_PREFIX}.x.22`);
     await expect(page.getByTestId("ini-preview")).toHaveText(
-      `session.save_handler = redis\nsession.save_path = "tcp://${E2E_POOL_PREFIX}.x.11:6379?timeout=1&read_timeout=2"`,
+      `session.save_handler = redis\nsession.save_path = "tcp://${E2E_POOL_PREFIX}.x.11:6379?timeout=1&read_timeout=2&persistent=1"`,
     );
     await shoot(page, "03-wizard", { dark: true });
     await page.getByRole("button", { name: "Create environment" }).click();
@@ -65,7 +65,7 @@ test("create {nginx-php x2, redis x1}, watch it run, inspect, open, restart a no
     expect(Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress)).toEqual([ip]);
     await expect(dialog.getByTestId("session-lines")).toHaveText(
       // The store's password is a secret: the view shows it masked (issue 15).
-      `session.save_handler = redis\nsession.save_path = "tcp://${ip}:6379?auth[]=phleet&auth[]=********&timeout=1&read_timeout=2"`,
+      `session.save_handler = redis\nsession.save_path = "tcp://${ip}:6379?auth[]=phleet&auth[]=********&timeout=1&read_timeout=2&persistent=1"`,
     );
     await expect(dialog.getByRole("button", { name: "Copy lines" })).toBeVisible();
     await shoot(page, "06-node-info", { dark: true, fullPage: false });

@@ -312,14 +312,16 @@ export function printSessions(runs: SessionRun[]) {
       const rows = runs.filter((r) => r.stack === stack && r.case === c.name);
       const base = rows.find((r) => r.variant === "files+sticky");
       console.log(`\n${stack} x2, ${c.name} (${c.what})`);
-      console.log(`  ${"variant".padEnd(14)}${"req/s".padStart(7)}${"ratio".padStart(7)}${"errors".padStart(8)}  ${"store rt/req".padEnd(13)}${"conn/req".padEnd(9)}${"wrk cpu".padEnd(8)}${"machine".padEnd(8)}CPU us/request`);
+      console.log(`  ${"variant".padEnd(14)}${"req/s".padStart(7)}${"ratio".padStart(7)}${"cpu ratio".padStart(10)}${"errors".padStart(8)}  ${"store rt/req".padEnd(13)}${"conn/req".padEnd(9)}${"wrk cpu".padEnd(8)}${"machine".padEnd(8)}CPU us/request`);
+      const totalCpu = (r: SessionRun) => Object.values(r.cpuUsPerRequest).reduce((a, b) => a + b, 0);
       for (const r of rows) {
         const cpu = Object.entries(r.cpuUsPerRequest)
           .map(([k, v]) => `${k} ${v.toFixed(0)}`)
           .join(", ");
-        const total = Object.values(r.cpuUsPerRequest).reduce((a, b) => a + b, 0);
+        const total = totalCpu(r);
         console.log(
-          `  ${r.variant.padEnd(14)}${r.rps.toFixed(0).padStart(7)}${(base ? (r.rps / base.rps).toFixed(2) : "-").padStart(7)}${String(r.errors).padStart(8)}  ` +
+          `  ${r.variant.padEnd(14)}${r.rps.toFixed(0).padStart(7)}${(base ? (r.rps / base.rps).toFixed(2) : "-").padStart(7)}` +
+            `${(base ? (totalCpu(base) / total).toFixed(2) : "-").padStart(10)}${String(r.errors).padStart(8)}  ` +
             `${(r.storeRoundTripsPerRequest?.toFixed(2) ?? "-").padEnd(13)}${(r.storeConnectionsPerRequest?.toFixed(2) ?? "-").padEnd(9)}` +
             `${`${(r.wrkCpuShare * 100).toFixed(0)}%`.padEnd(8)}${`${(r.machineBusyShare * 100).toFixed(0)}%`.padEnd(8)}${cpu} (total ${total.toFixed(0)})`,
         );
@@ -327,6 +329,10 @@ export function printSessions(runs: SessionRun[]) {
     }
   }
   console.log("\nwrk cpu: the load generator's share of the machine's CPU; machine: how busy the whole machine was (others' work included).");
+  console.log(
+    "cpu ratio: the baseline's CPU per request (all its containers) over the variant's: the requests/s ratio a machine whose CPU is the only limit would show. " +
+      "On a shared machine it moves less than the req/s ratio, which follows others' load from one 10 s run to the next.",
+  );
 }
 
 if (require.main === module) {

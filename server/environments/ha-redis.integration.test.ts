@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, test } from "vitest";
 import type { Environment } from "../contracts/environment";
-import { appServerKillUnderLoad, createRunning, deleteAndWait, parallelRequestsOnOneSession } from "../testing/faults";
+import { appServerKillUnderLoad, createRunning, deleteAndWait, parallelRequestsOnOneSession, singleStoreRestartRecovers } from "../testing/faults";
 
 /** Issue 6's fault suite on {nginx-php x2, redis x1, nginx}. One Redis node cannot survive its own loss (README). */
 describe("high availability with Redis sessions", () => {
@@ -13,4 +13,7 @@ describe("high availability with Redis sessions", () => {
   test("engine kill -9 of an nginx-php app server: no failed GET, no counter reset; Phleet starts it again", () => appServerKillUnderLoad(env));
 
   test("10 parallel requests on one session: the counter ends exactly 10 higher (redis session locking)", () => parallelRequestsOnOneSession(env));
+
+  // Last: the restart empties the store.
+  test("the Redis node restarted: PHP's kept connections are replaced, every request succeeds 3 s later", () => singleStoreRestartRecovers(env));
 });

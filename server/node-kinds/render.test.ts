@@ -19,10 +19,27 @@ describe("session wiring", () => {
   test("redis: tcp:// URL with short timeouts, locking on", () => {
     const ini = renderSessionIni("redis", ["10.0.0.11"]);
     expect(ini).toContain("session.save_handler = redis");
-    expect(ini).toContain('session.save_path = "tcp://10.0.0.11:6379?timeout=1&read_timeout=2"');
+    expect(ini).toContain('session.save_path = "tcp://10.0.0.11:6379?timeout=1&read_timeout=2&persistent=1"');
     expect(ini).toContain("redis.session.locking_enabled = 1");
     // Sharded over several nodes, phpredis's lock is unreliable, so it is switched off.
     expect(renderSessionIni("redis", ["10.0.0.11", "10.0.0.12"])).toContain("redis.session.locking_enabled = 0");
+    // Persistent connections, without the ECHO round trip per request (issue 17).
+    expect(ini).toContain("redis.pconnect.echo_check_liveness = 0");
+  });
+
+  test("memcached connections: persistent over the text protocol with one node; per request and binary with replicas", () => {
+    const one = renderSessionIni("memcached", ["10.0.0.11"]);
+    expect(one).toContain("memcached.sess_persistent = On");
+    expect(one).toContain("memcached.sess_binary_protocol = Off");
+    expect(one).toContain("memcached.sess_remove_failed_servers = Off");
+    expect(one).not.toContain("memcached.sess_number_of_replicas");
+    expect(one).toContain("memcached.sess_locking = On");
+    // libmemcached's unanswered replica writes leave stale answers on a kept connection: not with replicas.
+    const pair = renderSessionIni("memcached", ["10.0.0.11", "10.0.0.12"]);
+    expect(pair).toContain("memcached.sess_persistent = Off");
+    expect(pair).toContain("memcached.sess_binary_protocol = On");
+    expect(pair).toContain("memcached.sess_remove_failed_servers = On");
+    expect(pair).toContain("memcached.sess_locking = On");
   });
 });
 

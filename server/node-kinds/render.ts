@@ -23,7 +23,10 @@ export function sessionWiring(type: SessionStoreType, storeIps: string[], auth?:
   const credentials = auth ? `auth[]=${encodeURIComponent(auth.user)}&auth[]=${encodeURIComponent(auth.password)}&` : "";
   return {
     saveHandler: "redis",
-    savePath: storeIps.map((ip) => `tcp://${ip}:6379?${credentials}timeout=1&read_timeout=2`).join(", "),
+    // persistent=1: each PHP process keeps its connection to the store (issue 17: a new connection and AUTH per
+    // request cost more CPU than the session's own commands). A connection to a restarted store is closed by then
+    // and replaced before use (see redis.pconnect.echo_check_liveness in the session ini).
+    savePath: storeIps.map((ip) => `tcp://${ip}:6379?${credentials}timeout=1&read_timeout=2&persistent=1`).join(", "),
   };
 }
 
@@ -87,17 +90,37 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
       "memcached.sess_lock_wait_max = 200",
       "memcached.sess_lock_retries = 300",
       "",
-      "; Replication: every session is written to every session node, so one node can be lost.",
-      "memcached.sess_binary_protocol = On",
-      "memcached.sess_consistent_hash = On",
-      "; Weighted: a node that comes back empty rejoins with weight 1 (replica writes only, no reads) until refilled.",
-      "memcached.sess_consistent_hash_type = ketama_weighted",
-      `memcached.sess_number_of_replicas = ${replicas}`,
-      "memcached.sess_randomize_replica_read = Off",
-      "memcached.sess_remove_failed_servers = On",
-      "memcached.sess_server_failure_limit = 1",
-      "memcached.sess_connect_timeout = 500",
     );
+    if (storeIps.length === 1) {
+      lines.push(
+        "; One node: each PHP process keeps its connection (a new one per request cost more CPU than the session's",
+        "; own commands), over the text protocol (the binary one is only needed for replication). A failed server is",
+        "; not removed: there is nothing to fail over to, and a persistent connection that removed it kept failing",
+        "; after the store was back (measured). libmemcached still waits about 2 s before it tries a failed server again.",
+        "memcached.sess_persistent = On",
+        "memcached.sess_binary_protocol = Off",
+        "memcached.sess_remove_failed_servers = Off",
+        "memcached.sess_server_failure_limit = 1",
+        "memcached.sess_connect_timeout = 500",
+      );
+    } else {
+      lines.push(
+        "; Replication: every session is written to every session node, so one node can be lost.",
+        "; No persistent connections: libmemcached sends the replica's copy of a write and of the unlock without",
+        "; waiting for the answer, and the replica's 'not found' for the unlock (the lock lives on the primary only)",
+        "; is then read as the answer to the next request's command on that connection (measured: most writes failed).",
+        "memcached.sess_persistent = Off",
+        "memcached.sess_binary_protocol = On",
+        "memcached.sess_consistent_hash = On",
+        "; Weighted: a node that comes back empty rejoins with weight 1 (replica writes only, no reads) until refilled.",
+        "memcached.sess_consistent_hash_type = ketama_weighted",
+        `memcached.sess_number_of_replicas = ${replicas}`,
+        "memcached.sess_randomize_replica_read = Off",
+        "memcached.sess_remove_failed_servers = On",
+        "memcached.sess_server_failure_limit = 1",
+        "memcached.sess_connect_timeout = 500",
+      );
+    }
   } else {
     // phpredis's session lock misbehaves over a sharded save_path (a session's next request waits the lock out),
     // so with several Redis nodes locking is off: concurrent requests of one session may overwrite each other.
@@ -110,6 +133,10 @@ export function renderSessionIni(type: SessionStoreType, storeIps: string[]): st
       "redis.session.lock_expire = 10",
       "redis.session.lock_wait_time = 20000",
       "redis.session.lock_retries = 1500",
+      "",
+      "; Persistent connections (persistent=1 in save_path): a pooled connection is checked for a closed socket",
+      "; before use and replaced if the store went away; the extra ECHO round trip per request is not needed for that.",
+      "redis.pconnect.echo_check_liveness = 0",
     );
   }
   return lines.join("\n") + "\n";

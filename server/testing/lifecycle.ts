@@ -45,7 +45,7 @@ export async function clusterLifecycle(name: string, appType: "apache-php" | "ng
     }
     expect(env.session.saveHandler).toBe(storeType);
     expect(env.session.savePath).toContain(store.ip);
-    expect(env.session.savePath).toBe(storeType === "memcached" ? `${store.ip}:11211` : `tcp://${store.ip}:6379?auth[]=phleet&auth[]=********&timeout=1&read_timeout=2`); // password masked (issue 15)
+    expect(env.session.savePath).toBe(storeType === "memcached" ? `${store.ip}:11211` : `tcp://${store.ip}:6379?auth[]=phleet&auth[]=********&timeout=1&read_timeout=2&persistent=1`); // password masked (issue 15)
 
     // One cookie jar, ten requests: both app servers serve, the session's counter goes 1..10.
     const session = new SessionClient(env.url!);
