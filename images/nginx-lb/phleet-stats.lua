@@ -1,7 +1,7 @@
 -- Phleet statistics kept by the balancer itself (issue 17): every request adds to counters in a shared
 -- dict (per upstream address: requests by status class, failed attempts, a latency histogram), and
--- worker 0 writes the cumulative counters as one line to stderr a few times a second, only when they
--- changed. Phleet follows stderr alone and takes differences, so its cost does not grow with traffic;
+-- worker 0 writes the cumulative counters as one line to stderr a few times a second when they changed,
+-- every few seconds otherwise. Phleet follows stderr alone and takes differences, so its cost does not grow with traffic;
 -- the per-request JSON access log stays on stdout for people reading the logs.
 local M = {}
 
@@ -61,11 +61,16 @@ local function escape(s)
 end
 
 local emitted = -1
+-- Without traffic a line still goes out this often, so Phleet can tell a quiet balancer from a stalled log
+-- follower (it reopens a stream silent for longer than twice this) without reopening every quiet stream.
+local HEARTBEAT = 5
+local emitted_at = 0
 
 local function emit(force)
   local v = dict:get("v") or 0
-  if v == emitted and not force then return end
+  if v == emitted and not force and ngx.now() - emitted_at < HEARTBEAT then return end
   emitted = v
+  emitted_at = ngx.now()
   local addrs, order = {}, {}
   for _, key in ipairs(dict:get_keys(0)) do
     local addr, field = string.match(key, "^a|(.*)|(%w+)$")

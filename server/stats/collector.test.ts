@@ -23,6 +23,8 @@ const target: CollectorTarget = {
 };
 
 class FakeEngine {
+  /** Gauge polls (each starts with one container listing). */
+  polls = 0;
   lines: LogLine[] = [];
   opens: (string | undefined)[] = [];
   tails: (number | undefined)[] = [];
@@ -79,7 +81,8 @@ class FakeEngine {
         if (mode() === "stall") await new Promise((r) => o.signal?.addEventListener("abort", r, { once: true }));
         // The stream ends, as when the balancer restarts.
       },
-      async listContainers() {
+      listContainers: async () => {
+        this.polls++;
         return [];
       },
     } as unknown as ContainerRuntime;
@@ -208,6 +211,25 @@ describe("EnvironmentCollector", () => {
     running.push(c);
     await until(() => c.snapshot(60).balancer.requests.total === 4);
     expect(c.snapshot(60).nodes.map((n) => n.requests.total)).toEqual([2, 2]);
+  });
+
+  it("polls the gauges slowly while nobody reads the statistics, and at once and fast when somebody does", async () => {
+    const engine = new FakeEngine();
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store: memoryStore(), settings: { ...settings, pollMs: 100, unwatchedPollMs: 60_000, watchedForMs: 400 } });
+    running.push(c);
+    await until(() => engine.polls === 1); // the first poll, at start
+    await new Promise((r) => setTimeout(r, 500));
+    expect(engine.polls).toBe(1); // nobody looked: no more polls
+    c.snapshot(60); // somebody looks: a poll now, then every pollMs while they keep looking
+    await until(() => engine.polls === 2, 300);
+    const watching = setInterval(() => c.snapshot(60), 100);
+    await new Promise((r) => setTimeout(r, 600));
+    clearInterval(watching);
+    expect(engine.polls).toBeGreaterThanOrEqual(5);
+    await new Promise((r) => setTimeout(r, 700)); // they stopped looking: the slow rate again
+    const after = engine.polls;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(engine.polls).toBe(after);
   });
 
   it("an offline view shows the persisted totals", async () => {

@@ -28,7 +28,8 @@ interface Resource {
   memoryLimitBytes: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/** Resolves after `ms`, on abort, or when `wake` (if given) is called, whichever comes first. */
+const sleep = (ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
@@ -38,6 +39,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
       resolve();
     }
     signal.addEventListener("abort", done, { once: true });
+    onWake?.(done);
   });
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -79,6 +81,9 @@ export class EnvironmentCollector {
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private loops: Promise<void>[] = [];
+  /** When the statistics were last read (API or live stream): the gauges are polled fast only while somebody looks. */
+  private viewedAt = Number.NEGATIVE_INFINITY;
+  private wakePoll: (() => void) | null = null;
 
   private storeKind(): SessionStoreKind {
     return nodeKind(this.target.sessionType).sessionStore!;
@@ -211,10 +216,12 @@ export class EnvironmentCollector {
     if (this.catchingUp && this.cursor && compareLogTimestamps(line.timestamp, this.cursor) <= 0) return;
     this.catchingUp = false;
     this.cursor = line.timestamp;
-    this.dirty = true;
     const snapshot = line.stream === "stderr" ? parseCountersLine(line.text) : null;
     if (!snapshot) return;
     const { delta, base } = advanceCounters(this.counters, snapshot);
+    // Only new counts are worth a database write: the balancer's heartbeat lines (nothing changed) move the cursor
+    // in memory only; after a restart they are read again from the older cursor and add nothing.
+    if (base.gen !== this.counters?.gen || delta.failovers > 0 || Object.values(delta.addresses).some((a) => a.total > 0 || a.failed > 0)) this.dirty = true;
     this.counters = base;
     this.agg.recordCounters(delta, this.resolve, Math.floor(this.now() / 1000));
   }
@@ -230,8 +237,24 @@ export class EnvironmentCollector {
       } catch (err) {
         this.report("poll nodes", err);
       }
-      await sleep(Math.max(200, this.deps.settings.pollMs - (this.now() - started)), signal);
+      const interval = this.watched() ? this.deps.settings.pollMs : this.deps.settings.unwatchedPollMs;
+      await sleep(Math.max(200, interval - (this.now() - started)), signal, (wake) => (this.wakePoll = wake));
+      this.wakePoll = null;
     }
+  }
+
+  private watched(): boolean {
+    return this.now() - this.viewedAt < this.deps.settings.watchedForMs;
+  }
+
+  /**
+   * Somebody reads the statistics: CPU/memory and the session store are polled every pollMs from now on (and at once
+   * when nobody had looked for a while), instead of every unwatchedPollMs. Request counts are exact either way.
+   */
+  private noteViewer(): void {
+    const wasWatched = this.watched();
+    this.viewedAt = this.now();
+    if (!wasWatched) this.wakePoll?.();
   }
 
   async pollOnce(): Promise<void> {
@@ -357,6 +380,7 @@ export class EnvironmentCollector {
   // ---- reading ----
 
   snapshot(windowSeconds: number, step = 1, gaugesSince?: number): Stats {
+    this.noteViewer();
     const nowMs = this.now();
     const nowSec = Math.floor(nowMs / 1000);
     const rate = this.agg.rate(nowSec, RATE_WINDOW_SECONDS);

@@ -2,19 +2,30 @@
  * Statistics settings, read from the process environment (each has a safe default):
  * - PHLEET_STATS=off                  no collection at all (the bench compares against it)
  * - PHLEET_STATS_RETENTION_HOURS      how long the downsampled history stays in the database (default 168 = 7 days)
- * - PHLEET_STATS_POLL_MS              how often session-store counters and CPU/memory are read (default 3000)
+ * - PHLEET_STATS_POLL_MS              how often session-store counters and CPU/memory are read while somebody
+ *                                     reads the statistics (default 3000); nobody reading: every unwatchedPollMs
  */
 export interface StatsSettings {
   enabled: boolean;
   retentionHours: number;
   pollMs: number;
+  /**
+   * How often they are read while nobody has read the statistics for `watchedForMs`: enough for the minute history.
+   * Request counts do not depend on it (the balancer keeps them), only the CPU/memory and session gauges.
+   */
+  unwatchedPollMs: number;
+  /** A read of the statistics (API or live stream) keeps the fast poll this long. */
+  watchedForMs: number;
   /** How often the totals (with the log cursor) are written to the database. */
   flushMs: number;
   /** How often the manager looks for environments that became running or were deleted. */
   syncMs: number;
   /** Width of one downsampled history row. */
   sampleSeconds: number;
-  /** A balancer log stream silent this long is reopened from its cursor (a stalled engine follower loses nothing). */
+  /**
+   * A balancer log stream silent this long is reopened from its cursor (a stalled engine follower loses nothing).
+   * The balancer writes its counters at least every 5 s even without traffic (phleet-stats.lua), so only a stall is this quiet.
+   */
   silenceReopenMs: number;
 }
 
@@ -30,10 +41,14 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     enabled: !["off", "0", "false", "no"].includes(flag),
     retentionHours: numberFrom(env.PHLEET_STATS_RETENTION_HOURS, 168, 1, 24 * 366),
     pollMs: numberFrom(env.PHLEET_STATS_POLL_MS, 3000, 1000, 60_000),
-    flushMs: 2000,
+    unwatchedPollMs: 30_000,
+    watchedForMs: 30_000,
+    // Totals are written for restarts; losing the last seconds costs nothing, they are read again from the cursor
+    // (the balancer's counters are cumulative), so a slow write rate is safe.
+    flushMs: 10_000,
     syncMs: 2000,
     sampleSeconds: 60,
-    silenceReopenMs: 5000,
+    silenceReopenMs: 12_000,
   };
 }
 
