@@ -300,7 +300,7 @@ function HttpsOptions({ envId, cert }: { envId: string; cert: Certificate }) {
         type="checkbox"
         className="mt-0.5 size-4 accent-[var(--color-primary)]"
         checked={set.isPending && set.variables?.[name] !== undefined ? !!set.variables[name] : cert.options[name]}
-        disabled={set.isPending}
+        disabled={set.isPending || cert.renewal.state === "issuing"}
         onChange={(e) => set.mutate({ [name]: e.target.checked })}
         aria-describedby={`${name}-hint`}
       />

@@ -1,5 +1,5 @@
 import { config } from "../config";
-import { acquire, withLock } from "../operations/lock";
+import { acquire, runningOperation, withLock } from "../operations/lock";
 import type { Certificate, CertificateInput, Domains, DomainsInput, HttpsOptionsInput } from "../contracts/https";
 import { db } from "../db/client";
 import { AppError, conflict, notFound } from "../errors";
@@ -15,6 +15,9 @@ import { domainsOf, ensureTls, loadTls, selfSignedMaterial } from "./state";
 import { certificateView, renewalDueAt, retryDelayMs } from "./view";
 
 /** Domains and HTTPS of an environment: the operations behind the API. */
+
+/** The name the environment's lock carries while a certificate is ordered. */
+const ACME_ORDER = "ACME certificate order";
 
 async function envOf(id: string) {
   const env = await db().environment.findUnique({ where: { id } });
@@ -34,7 +37,11 @@ function requireHttps(env: { httpsPort: number | null }) {
 
 export async function getCertificate(envId: string, taskId: string | null = null): Promise<Certificate> {
   const env = await envOf(envId);
-  return certificateView(env.httpsPort ? await loadTls(envId) : null, env, await domainsOf(envId), config().PHLEET_PUBLISH_HOST, new Date(), taskId);
+  const view = certificateView(env.httpsPort ? await loadTls(envId) : null, env, await domainsOf(envId), config().PHLEET_PUBLISH_HOST, new Date(), taskId);
+  // The order's task records the new certificate a moment before it lets go of the environment's lock: until
+  // it has, the order is still under way (an options change in that moment would be refused with a 409).
+  if (runningOperation(envId) === ACME_ORDER && view.renewal.state !== "failed") return { ...view, renewal: { ...view.renewal, state: "issuing" } };
+  return view;
 }
 
 export async function getDomains(envId: string): Promise<Domains> {
@@ -146,7 +153,7 @@ const ACME_STEPS = [
  */
 export async function startAcme(envId: string, rt: ContainerRuntime = runtime(), opts: { enable?: boolean } = {}): Promise<string> {
   // The lock first: a busy environment answers 409 before anything is recorded.
-  const release = acquire(envId, "ACME certificate order");
+  const release = acquire(envId, ACME_ORDER);
   try {
     await db().environmentTls.update({ where: { environmentId: envId }, data: { renewalState: "issuing", renewalError: null, ...(opts.enable ? { acme: true } : {}) } });
     const task = await createTask("certificate.acme", envId, ACME_STEPS);
