@@ -9,6 +9,7 @@ const TYPE_LABEL: Record<string, string> = {
   memcached: "Memcached",
   redis: "Redis",
   nginx: "NGINX",
+  haproxy: "HAProxy",
   mariadb: "MariaDB 10.11",
   postgresql: "PostgreSQL 15",
 };

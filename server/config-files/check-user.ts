@@ -8,6 +8,7 @@ import type { Validator } from "../node-kinds";
 export function checkUser(kind: Validator["kind"]): string {
   if (kind === "memcached") return "memcache";
   if (kind === "redis") return "redis";
+  if (kind === "haproxy") return "haproxy";
   if (kind === "postgresql" || kind === "pg-hba") return "postgres";
   return "www-data";
 }

@@ -65,6 +65,15 @@ describe("readCheckOutput", () => {
     expect(r.line).toBe(12);
     expect(r.message).toBe('[emerg] unknown directive "bogus" in /etc/nginx/nginx.conf:12');
   });
+  it("checks haproxy.cfg together with the managed backend, and reads HAProxy's [file:line]", () => {
+    expect(checkCommand({ kind: "haproxy", otherFiles: ["/etc/haproxy/phleet-backend.cfg"] }, { file: "/tmp/c/haproxy.cfg" })).toEqual([
+      "haproxy", "-c", "-f", "/tmp/c/haproxy.cfg", "-f", "/etc/haproxy/phleet-backend.cfg",
+    ]);
+    const out = "[ALERT]    (31) : config : parsing [/tmp/c/haproxy.cfg:8] : unknown keyword 'bogus-keyword' in 'global' section\n[ALERT]    (31) : config : Fatal errors found in configuration.";
+    const r = readCheckOutput({ kind: "haproxy", otherFiles: [] }, out, { file: "/tmp/c/haproxy.cfg" }, "/etc/haproxy/haproxy.cfg");
+    expect(r.line).toBe(8);
+    expect(r.message).toContain("/etc/haproxy/haproxy.cfg:8");
+  });
   it("reads php-fpm's [file:line]", () => {
     const out =
       "[21-Nov-2026 13:40:05] ERROR: [/tmp/c/www.conf:491] unable to parse value for entry 'pm.max_children'\n[21-Nov-2026 13:40:05] ERROR: Unable to include /tmp/c/www.conf from /tmp/c/main.conf at line 491\n[21-Nov-2026 13:40:05] ERROR: FPM initialization failed";

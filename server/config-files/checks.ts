@@ -71,6 +71,8 @@ export function checkCommand(v: Validator, staged: StagedPaths): string[] {
       return ["nginx", "-t", "-q", "-c", staged.wrapper!];
     case "nginx-main":
       return ["nginx", "-t", "-q", "-c", staged.file];
+    case "haproxy":
+      return ["haproxy", "-c", "-f", staged.file, ...v.otherFiles.flatMap((f) => ["-f", f])];
     case "redis":
       // No config-test flag: a start on a private socket that is still running after 2 s read its config.
       return [
@@ -145,6 +147,7 @@ export function readCheckOutput(v: Validator, output: string, staged: StagedPath
     "fpm-pool": [new RegExp(`\\[${f}:(\\d+)\\]`)],
     "nginx-site": [new RegExp(`in ${f}:(\\d+)`)],
     "nginx-main": [new RegExp(`in ${f}:(\\d+)`)],
+    haproxy: [new RegExp(`\\[${f}:(\\d+)\\]`)],
     redis: [/at line (\d+)/],
     memcached: [],
     "php-extensions": [],

@@ -1,18 +1,15 @@
 import type { Task } from "../contracts/environment";
 import { db, type NodeRow } from "../db/client";
 import { log } from "../log";
-import { UPSTREAM_CONF_PATH } from "../node-kinds/render";
-import { syncBalancer } from "../nodes/balancer";
+import { drainFromBalancer, syncBalancer } from "../nodes/balancer";
 import { revisionsForNode } from "../nodes/desired-files";
 import { waitHealthy } from "../nodes/health";
-import { listWorkers } from "../nodes/reload";
 import { isReplicatedSessionNode, restartReplicatedSessionNode } from "../nodes/session-rejoin";
 import { isRuntimeError } from "../runtime/errors";
 import { acquire } from "../operations/lock";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
 import { createTask, runTask, type TaskContext } from "../tasks/runner";
 import { taskView } from "../tasks/view";
-import { sleep, waitFor } from "../wait";
 import { pendingChanges, SYSTEM_AUTHOR, type PendingChange } from "./revisions";
 
 /**
@@ -100,7 +97,7 @@ async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opt
   const drains = node.role === "app";
   if (drains) {
     progress(`Draining ${node.hostname} from the balancer`);
-    await drain(rt, envId, node, opts.drainWaitMs ?? 1000);
+    await drainFromBalancer(rt, envId, [node.id], { fallbackWaitMs: opts.drainWaitMs ?? 1000 });
   }
   progress(`Restarting ${node.hostname}`);
   // The engine's restart returns once the container runs again, so every state read after it is of the new start.
@@ -112,37 +109,6 @@ async function restartOne(rt: ContainerRuntime, envId: string, node: Target, opt
     await syncBalancer(rt, envId);
   }
   progress(`${node.hostname} is healthy again${state.restartCount ? ` (restart count ${state.restartCount})` : ""}`);
-}
-
-/**
- * Takes the node out of the balancer's upstream and waits until no balancer worker with the old
- * upstream is left: nginx reloads asynchronously, and an old worker could still send it a request. A
- * worker exits once its requests are answered, so when they are all gone nothing is on its way to the
- * node any more and there is nothing left to wait for. Only when that could not be seen (no worker list,
- * or old workers still busy after the bound) does the fixed drain time apply.
- */
-async function drain(rt: ContainerRuntime, envId: string, node: Target, drainWaitMs: number): Promise<void> {
-  const balancer = await db().node.findFirst({ where: { environmentId: envId, role: "balancer" } });
-  const lb = balancer?.containerId ?? null;
-  const workers = async () => (lb ? listWorkers(rt, lb, "nginx") : []);
-  const upstream = async () => (lb ? await rt.readFile(lb, UPSTREAM_CONF_PATH).catch(() => null) : null);
-  const [before, upstreamBefore] = await Promise.all([workers().catch(() => [] as string[]), upstream()]);
-  const began = Date.now();
-  await syncBalancer(rt, envId, { drain: [node.id] });
-  // No reload when it was drained already (a retry after a rollback): nothing to wait for.
-  const reloaded = (await upstream()) !== upstreamBefore;
-  if (!reloaded) return;
-  const oldWorkersGone =
-    before.length > 0 &&
-    (await waitFor(
-      "the old balancer workers to exit",
-      async () => {
-        const now = new Set(await workers().catch(() => [] as string[]));
-        return !before.some((p) => now.has(p));
-      },
-      { timeoutMs: 10_000, intervalMs: 100 },
-    ).catch(() => false)); // drained in the new upstream either way; the old workers only finish their requests
-  if (!oldWorkersGone) await sleep(Math.max(0, drainWaitMs - (Date.now() - began)));
 }
 
 async function waitRestartedHealthy(rt: ContainerRuntime, node: Target, timeoutMs: number): Promise<ContainerState> {

@@ -3,7 +3,7 @@ import { CONTAINER_STATUSES } from "../runtime/types";
 
 const APP_SERVER_TYPES = ["apache-php", "nginx-php"] as const;
 const SESSION_STORE_TYPES = ["memcached", "redis"] as const;
-const BALANCER_TYPES = ["nginx"] as const;
+const BALANCER_TYPES = ["nginx", "haproxy"] as const;
 const DATABASE_TYPES = ["mariadb", "postgresql"] as const;
 export const NODE_ROLES = ["balancer", "app", "session", "database"] as const;
 const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as const;
@@ -16,7 +16,7 @@ export const LIMITS = {
 
 export type AppServerType = (typeof APP_SERVER_TYPES)[number];
 export type SessionStoreType = (typeof SESSION_STORE_TYPES)[number];
-type BalancerType = (typeof BALANCER_TYPES)[number];
+export type BalancerType = (typeof BALANCER_TYPES)[number];
 export type DatabaseType = (typeof DATABASE_TYPES)[number];
 export type NodeRole = (typeof NODE_ROLES)[number];
 export type NodeType = AppServerType | SessionStoreType | BalancerType | DatabaseType;
@@ -51,7 +51,7 @@ export const CreateEnvironmentInput = z
       })
       .strict(),
     loadBalancer: z
-      .object({ type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be: ${BALANCER_TYPES.join(", ")}` }) })
+      .object({ type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be one of: ${BALANCER_TYPES.join(", ")}` }) })
       .strict()
       .default({ type: "nginx" }),
     database: z

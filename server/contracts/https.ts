@@ -54,7 +54,7 @@ const RENEWAL_STATES = ["idle", "issuing", "failed"] as const;
 
 export const Certificate = z
   .object({
-    available: z.boolean().describe("false for an environment created before HTTPS existed (re-create it to get HTTPS)"),
+    available: z.boolean().describe("false when the environment publishes no HTTPS port: created before HTTPS existed, or an HAProxy balancer (warning says which)"),
     httpsUrl: z.string().nullable(),
     source: z.enum(CERT_SOURCES).nullable(),
     subject: z.string().nullable(),

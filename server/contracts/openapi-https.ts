@@ -38,7 +38,7 @@ export const httpsOpenApiPaths = {
         "202": ok("ACME order started; the previous certificate stays until it succeeds", "Certificate"),
         ...common,
         "400": err("The body is not valid JSON"),
-        "409": err("The environment is busy, not running, or was created before HTTPS existed"),
+        "409": err("The environment is busy, not running, or has no HTTPS (created before HTTPS existed, or an HAProxy balancer)"),
         "422": err("invalid_certificate: garbage PEM, a key that does not match, a wrong chain order, an expired or not-yet-valid certificate, or names it does not cover"),
       },
     },

@@ -3,6 +3,7 @@ import { db, type EnvRow, type NodeRow } from "../db/client";
 import type { SessionStoreType } from "../contracts/environment";
 import { imageTag } from "../images/build";
 import { nodeKind, phpOf } from "../node-kinds";
+import { HAPROXY_BACKEND_PATH, HAPROXY_CONF_PATH, renderHaproxyBackend, renderHaproxyConf } from "../node-kinds/haproxy-render";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
@@ -31,10 +32,19 @@ function renderedFiles(env: EnvRow, node: NodeRow, all: NodeRow[]): FileSpec[] {
     return [{ path: phpOf(node.type).sessionIniPath, content: renderSessionIni(env.sessionType as SessionStoreType, storeIps) }];
   }
   if (node.role === "balancer") {
-    const apps = all.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
+    const upstreams = all
+      .filter((n) => n.role === "app")
+      .sort((a, b) => a.ordinal - b.ordinal)
+      .map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }));
+    if (node.type === "haproxy") {
+      return [
+        { path: HAPROXY_CONF_PATH, content: renderHaproxyConf() },
+        { path: HAPROXY_BACKEND_PATH, content: renderHaproxyBackend(upstreams) },
+      ];
+    }
     return [
       { path: BALANCER_CONF_PATH, content: renderBalancerConf() },
-      { path: UPSTREAM_CONF_PATH, content: renderUpstreamConf(apps.map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }))) },
+      { path: UPSTREAM_CONF_PATH, content: renderUpstreamConf(upstreams) },
     ];
   }
   return [];

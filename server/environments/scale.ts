@@ -1,7 +1,7 @@
 import type { Environment } from "../contracts/environment";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
-import { syncBalancer } from "../nodes/balancer";
+import { drainFromBalancer, syncBalancer } from "../nodes/balancer";
 import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
 import { acquire } from "../operations/lock";
@@ -9,7 +9,6 @@ import { runtime } from "../runtime";
 import { LABEL } from "../runtime/labels";
 import type { ContainerRuntime } from "../runtime/types";
 import { createTask, runTask } from "../tasks/runner";
-import { sleep } from "../wait";
 import { getEnvironment } from "./service";
 import { MAX_APP_ORDINAL, parseSubnet, planNode } from "./topology";
 
@@ -81,8 +80,8 @@ async function startScaling(rt: ContainerRuntime, env: EnvWithNodes, apps: EnvWi
     } else {
       const leaving = apps.slice(count);
       await ctx.step("drain", async (progress) => {
-        await syncBalancer(rt, envId, { drain: leaving.map((n) => n.id) });
-        await sleep(1500); // requests already on them finish
+        // Returns once the requests already on them are answered.
+        await drainFromBalancer(rt, envId, leaving.map((n) => n.id), { fallbackWaitMs: 1500 });
         progress(leaving.map((n) => n.hostname).join(", "));
       });
       await ctx.step("remove", async () => {

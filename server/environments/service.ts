@@ -74,7 +74,8 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
     const sub = subnetOf(cfg.PHLEET_SUBNET_POOL, block);
     const usedPorts = new Set(known.flatMap((k) => [k.publishedPort, k.httpsPort]).filter((p): p is number => !!p));
     const port = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, usedPorts);
-    const httpsPort = await freeHostPort(cfg.PHLEET_PUBLISH_HOST, new Set([...usedPorts, port]));
+    // The HAProxy balancer does not terminate HTTPS (yet): it publishes no HTTPS port.
+    const httpsPort = input.loadBalancer.type === "nginx" ? await freeHostPort(cfg.PHLEET_PUBLISH_HOST, new Set([...usedPorts, port])) : null;
     try {
       return await db().environment.create({
         data: {

@@ -1,4 +1,4 @@
-import type { AppServerType, DatabaseType, NodeRole, SessionStoreType } from "../contracts/environment";
+import type { AppServerType, BalancerType, DatabaseType, NodeRole, SessionStoreType } from "../contracts/environment";
 
 /** Pure: where every node of an environment lives (names, hostnames, fixed IPs, images). */
 
@@ -7,6 +7,7 @@ export interface TopologyInput {
   appServer: { type: AppServerType; count: number };
   sessionStore: { type: SessionStoreType; count: number };
   database?: { type: DatabaseType } | null;
+  loadBalancer?: { type: BalancerType };
 }
 
 export interface PlannedNode {
@@ -41,7 +42,7 @@ export function planNodes(input: TopologyInput, subnetPrefix: string): PlannedNo
   if (input.database) nodes.push(planNode(input.name, subnetPrefix, "database", input.database.type, 1));
   for (let i = 1; i <= input.sessionStore.count; i++) nodes.push(planNode(input.name, subnetPrefix, "session", input.sessionStore.type, i));
   for (let i = 1; i <= input.appServer.count; i++) nodes.push(planNode(input.name, subnetPrefix, "app", input.appServer.type, i));
-  nodes.push(planNode(input.name, subnetPrefix, "balancer", "nginx", 1));
+  nodes.push(planNode(input.name, subnetPrefix, "balancer", input.loadBalancer?.type ?? "nginx", 1));
   return nodes;
 }
 

@@ -1,4 +1,4 @@
-import type { AppServerType, DatabaseType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
+import type { AppServerType, BalancerType, DatabaseType, Environment, EnvironmentNode, SessionStoreType } from "../contracts/environment";
 import type { EnvRow, NodeRow, TaskRow, TaskStepRow } from "../db/client";
 import { nodeKind } from "../node-kinds";
 import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render";
@@ -55,7 +55,7 @@ export function environmentView(
     topology: {
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },
       sessionStore: { type: env.sessionType as SessionStoreType, count: env.sessionCount },
-      loadBalancer: { type: "nginx" },
+      loadBalancer: { type: env.balancerType as BalancerType },
       database: database ? { type: database.type as DatabaseType } : null,
     },
     nodes: views,

@@ -42,10 +42,11 @@ describe("domains and certificate view", () => {
     expect(DomainsInput.safeParse({ domains: ["a.test", "a.test"] }).success).toBe(false);
   });
 
-  it("says an environment without an HTTPS port must be re-created, and backs off retries up to a day", () => {
-    const v = certificateView(null, { httpsPort: null }, [], "127.0.0.1");
+  it("says an environment without an HTTPS port must be re-created (or use NGINX), and backs off retries up to a day", () => {
+    const v = certificateView(null, { httpsPort: null, balancerType: "nginx" }, [], "127.0.0.1");
     expect(v.available).toBe(false);
     expect(v.warning).toMatch(/re-create/);
+    expect(certificateView(null, { httpsPort: null, balancerType: "haproxy" }, [], "127.0.0.1").warning).toMatch(/HAProxy balancer does not terminate HTTPS/);
     expect(retryDelayMs(1)).toBe(5 * 60_000);
     expect(retryDelayMs(3)).toBe(20 * 60_000);
     expect(retryDelayMs(40)).toBe(86_400_000);

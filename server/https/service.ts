@@ -12,7 +12,7 @@ import { applyToApps, applyToBalancer } from "./apply";
 import { CertificateProblem, certInfo, checkUpload } from "./pem";
 import { seal } from "../secrets/box";
 import { domainsOf, ensureTls, loadTls, selfSignedMaterial } from "./state";
-import { certificateView, renewalDueAt, retryDelayMs } from "./view";
+import { certificateView, renewalDueAt, retryDelayMs, whyNoHttps } from "./view";
 
 /** Domains and HTTPS of an environment: the operations behind the API. */
 
@@ -29,10 +29,9 @@ function requireRunning(env: { status: string }) {
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; try again when it is running`);
 }
 
-function requireHttps(env: { httpsPort: number | null }) {
-  if (!env.httpsPort) {
-    throw new AppError("https_unavailable", "This environment was created before HTTPS existed and publishes no HTTPS port: re-create it to get HTTPS", 409);
-  }
+function requireHttps(env: { httpsPort: number | null; balancerType: string }) {
+  const why = whyNoHttps(env);
+  if (why) throw new AppError("https_unavailable", why, 409);
 }
 
 export async function getCertificate(envId: string, taskId: string | null = null): Promise<Certificate> {

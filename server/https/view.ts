@@ -9,9 +9,16 @@ const DAY = 86_400_000;
 
 const httpsUrlOf = (publishHost: string, httpsPort: number | null) => (httpsPort ? `https://${publishHost}:${httpsPort}` : null);
 
+/** Why an environment cannot have HTTPS, or null when it can. */
+export function whyNoHttps(env: { httpsPort: number | null; balancerType: string }): string | null {
+  if (env.httpsPort) return null;
+  if (env.balancerType === "haproxy") return "The HAProxy balancer does not terminate HTTPS yet: choose the NGINX balancer for domains with HTTPS";
+  return "This environment was created before HTTPS existed and publishes no HTTPS port: re-create it to get HTTPS";
+}
+
 export function certificateView(
   tls: TlsRow | null,
-  env: { httpsPort: number | null },
+  env: { httpsPort: number | null; balancerType: string },
   domains: string[],
   publishHost: string,
   now = new Date(),
@@ -28,7 +35,7 @@ export function certificateView(
     notAfter: null,
     serial: null,
     daysLeft: null,
-    warning: env.httpsPort ? null : "This environment was created before HTTPS existed: re-create it to get HTTPS",
+    warning: whyNoHttps(env),
     acme: false,
     renewal: { state: "idle", error: null, attempts: 0, nextAttemptAt: null, lastRenewedAt: null },
     options: { forceHttps: false, hsts: false },

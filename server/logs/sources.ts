@@ -56,6 +56,12 @@ export const LOG_SOURCES: Record<string, readonly LogSourceDef[]> = {
     // Without the request counters the balancer also writes on stderr for statistics (images/nginx-lb/phleet-stats.lua).
     { id: "error", title: "Error log", description: "The balancer's error log: failed upstreams, retries", select: { kind: "container", stream: "stderr", match: /^(?!phleet-stats )/ } },
   ],
+  haproxy: [
+    OUTPUT,
+    { id: "access", title: "Access log", description: "HAProxy's request log (server, timings, status, retries)", select: { kind: "container", stream: "stdout" } },
+    // The statistics lines (images/haproxy-lb/phleet-stats.lua) are left out, as for NGINX.
+    { id: "events", title: "Events", description: "HAProxy's own messages: servers going down and up, reloads", select: { kind: "container", stream: "stderr", match: /^(?!phleet-stats )/ } },
+  ],
 };
 
 export function sourcesOf(nodeType: string): readonly LogSourceDef[] {

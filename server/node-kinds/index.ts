@@ -1,5 +1,6 @@
 import type { NodeType } from "../contracts/environment";
 import { apachePhp } from "./apache-php";
+import { haproxyLb } from "./haproxy-lb";
 import { mariadb } from "./mariadb";
 import { memcached } from "./memcached";
 import { nginxLb } from "./nginx-lb";
@@ -15,6 +16,7 @@ const KINDS: Record<NodeType, NodeKind> = {
   memcached,
   redis,
   nginx: nginxLb,
+  haproxy: haproxyLb,
   mariadb,
   postgresql,
 };

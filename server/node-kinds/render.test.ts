@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { renderBalancerConf, renderSessionIni, renderUpstreamConf, sessionWiring } from "./render";
+import { HAPROXY_SERVER_OPTIONS, renderHaproxyBackend, renderHaproxyConf } from "./haproxy-render";
 
 describe("session wiring", () => {
   test("memcached: host:port list, replicas = nodes - 1", () => {
@@ -74,5 +75,21 @@ describe("memcached rejoin", () => {
     const alone = withSavePath(ini, "10.0.0.11:11211", 1);
     expect(alone).toContain("memcached.sess_number_of_replicas = 0");
     expect(withSavePath(alone, "10.0.0.11:11211:100,10.0.0.12:11211:1", 2)).toContain("memcached.sess_number_of_replicas = 1");
+  });
+});
+
+describe("HAProxy balancer", () => {
+  test("the backend names servers by address and leaves drained ones out; the config retries elsewhere and loads the statistics", () => {
+    const backend = renderHaproxyBackend([{ ip: "10.0.0.21", port: 80 }, { ip: "10.0.0.22", port: 80, down: true }]);
+    expect(backend).toContain("backend phleet_app");
+    expect(backend).toContain(`server 10.0.0.21:80 10.0.0.21:80 ${HAPROXY_SERVER_OPTIONS}`);
+    expect(backend).not.toContain("10.0.0.22");
+    expect(backend).toContain("http-response set-header X-Phleet-Upstream %[srv_name]");
+    const conf = renderHaproxyConf();
+    expect(conf).toContain("option redispatch 1");
+    expect(conf).toMatch(/retry-on conn-failure .* 503/);
+    expect(conf).toContain("stats socket /run/haproxy/admin.sock mode 600 level admin");
+    expect(conf).toContain("lua-load /usr/share/phleet/lua/phleet-stats.lua");
+    expect(conf).toContain("default_backend phleet_app");
   });
 });

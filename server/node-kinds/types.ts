@@ -98,6 +98,8 @@ export type Validator =
   | { kind: "fpm-pool"; mainConf: string; includeLine: RegExp }
   | { kind: "nginx-site"; mainConf: string; includeLine: RegExp }
   | { kind: "nginx-main" }
+  /** HAProxy reads several files as one configuration: the staged one is checked together with the others. */
+  | { kind: "haproxy"; otherFiles: string[] }
   | { kind: "redis" }
   | { kind: "memcached" }
   | { kind: "php-extensions" }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 /**
- * Pure: the balancer's own counters (images/nginx-lb/phleet-stats.lua). nginx counts every request in
+ * Pure: the balancer's own counters (images/nginx-lb/phleet-stats.lua; HAProxy writes the same lines from its
+ * own per-server counters, images/haproxy-lb/phleet-stats.lua). nginx counts every request in
  * shared memory and writes the cumulative totals as one stderr line a few times a second; Phleet turns
  * consecutive lines into differences, so its work per line does not depend on how many requests it covers.
  */

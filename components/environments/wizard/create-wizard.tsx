@@ -13,7 +13,7 @@ import { ErrorPanel } from "@/components/ui/error-panel";
 import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Stepper } from "@/components/ui/stepper";
-import { EnvironmentName, LIMITS, type AppServerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
+import { EnvironmentName, LIMITS, type AppServerType, type BalancerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
 import { renderSessionIni } from "@/server/node-kinds/render";
 import { planNodes } from "@/server/environments/topology";
 import { FIELD_OF_PATH, INITIAL_VALUES, previewCount, validate, type FieldErrors, type WizardValues } from "./form-state";
@@ -32,6 +32,11 @@ const DB_CHOICES = [
   { value: "none" as DatabaseType | "none", title: "No database", description: "Add one later by re-creating", icon: <Ban /> },
   { value: "mariadb" as DatabaseType | "none", title: "MariaDB 10.11", description: "MySQL-compatible, one node", icon: <Cylinder /> },
   { value: "postgresql" as DatabaseType | "none", title: "PostgreSQL 15", description: "One node", icon: <Cylinder /> },
+];
+
+const BALANCER_CHOICES = [
+  { value: "nginx" as BalancerType, title: "NGINX 1.22", description: "Round robin, a failed server is skipped at once; domains and HTTPS", icon: <Split /> },
+  { value: "haproxy" as BalancerType, title: "HAProxy 2.6", description: "Round robin with health checks; servers change without a reload; no HTTPS yet", icon: <Split /> },
 ];
 
 export function CreateWizard({ subnetHint }: { subnetHint: string }) {
@@ -66,6 +71,7 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
         appServer: { type: values.appType, count: appCount },
         sessionStore: { type: values.storeType, count: storeCount },
         database: values.dbType === "none" ? null : { type: values.dbType },
+        loadBalancer: { type: values.balancerType },
       },
       subnetHint,
     );
@@ -154,12 +160,12 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
           </Section>
 
           <Section step={4} title="Load balancer" icon={<Split />}>
-            <ChoiceCards
-              label="Load balancer"
-              value="nginx"
-              onChange={() => undefined}
-              choices={[{ value: "nginx", title: "NGINX", description: "Round robin, a failed server is skipped at once", icon: <Split /> }]}
-            />
+            <ChoiceCards label="Load balancer" value={values.balancerType} onChange={(v) => set("balancerType", v)} choices={BALANCER_CHOICES} />
+            <p className="text-sm text-muted">
+              {values.balancerType === "nginx"
+                ? "Both retry a request on another app server when one fails, and show the same statistics."
+                : "Both retry a request on another app server when one fails, and show the same statistics. Domains and HTTPS need the NGINX balancer."}
+            </p>
           </Section>
 
           <Section step={5} title="Name" icon={<Rocket />}>

@@ -1,4 +1,4 @@
-import { CreateEnvironmentInput, type AppServerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
+import { CreateEnvironmentInput, type AppServerType, type BalancerType, type DatabaseType, type SessionStoreType } from "@/server/contracts/environment";
 
 /** What the wizard's controls hold: counts as typed text, so a bad value can be shown and explained. */
 export interface WizardValues {
@@ -8,9 +8,10 @@ export interface WizardValues {
   storeType: SessionStoreType;
   storeCount: string;
   dbType: DatabaseType | "none";
+  balancerType: BalancerType;
 }
 
-export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1", dbType: "none" };
+export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1", dbType: "none", balancerType: "nginx" };
 
 /** The control each API path belongs to (the API reports problems by path, e.g. "appServer.count"). */
 export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
@@ -23,6 +24,8 @@ export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
   sessionStore: "storeCount",
   "database.type": "dbType",
   database: "dbType",
+  "loadBalancer.type": "balancerType",
+  loadBalancer: "balancerType",
 };
 
 const toCount = (raw: string) => (raw.trim() === "" ? Number.NaN : Number(raw));
@@ -32,7 +35,7 @@ function toInput(v: WizardValues): unknown {
     name: v.name,
     appServer: { type: v.appType, count: toCount(v.appCount) },
     sessionStore: { type: v.storeType, count: toCount(v.storeCount) },
-    loadBalancer: { type: "nginx" },
+    loadBalancer: { type: v.balancerType },
     ...(v.dbType !== "none" ? { database: { type: v.dbType } } : {}),
   };
 }

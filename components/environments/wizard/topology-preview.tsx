@@ -23,7 +23,7 @@ export function TopologyPreview({ nodes }: { nodes: PlannedNode[] }) {
     <TopologyLayers
       compact
       layers={[
-        { key: "balancer", title: ROLE_LABEL.balancer, detail: "NGINX · your URL", items: of("balancer").map(box) },
+        { key: "balancer", title: ROLE_LABEL.balancer, detail: `${typeLabel(of("balancer")[0]?.type ?? "nginx")} · your URL`, items: of("balancer").map(box) },
         { key: "app", title: "App servers", detail: `${apps.length} × ${typeLabel(apps[0]?.type ?? "")}`, items: apps.map(box) },
         { key: "session", title: ROLE_LABEL.session, detail: `${stores.length} × ${typeLabel(stores[0]?.type ?? "")}`, items: stores.map(box) },
         ...(of("database").length ? [{ key: "database", title: ROLE_LABEL.database, detail: typeLabel(of("database")[0]!.type), items: of("database").map(box) }] : []),
