@@ -15,8 +15,9 @@ const scopeOf = (p: Params): LogScope => ("nodeId" in p ? { envId: p.id, nodeId:
 export const logsGet = route<Params>(async ({ req, params }) => {
   const q = parseQuery(req, LogQuery);
   const resolved = await resolveLogs(scopeOf(params), q.source);
+  const readFrom = new Date().toISOString();
   const items = await readLogs(resolved, q);
-  if (q.follow) return new Response(logEventStream(resolved, q, items, req.signal), { headers: SSE_HEADERS });
+  if (q.follow) return new Response(logEventStream(resolved, q, items, readFrom, req.signal), { headers: SSE_HEADERS });
   if (q.format === "text") {
     const name = `${"nodeId" in params ? resolved.targets[0]!.node.hostname : `${params.layer}-layer`}-${q.source}.log`;
     return new Response(items.map(textLine).join(""), {
@@ -38,7 +39,7 @@ const SSE_HEADERS = {
 const HEARTBEAT_MS = 15_000;
 
 /** `event: page` (sources, nodes, the last lines), then one `event: line` per new line. */
-function logEventStream(r: ResolvedLogs, q: LogQuery, initial: LogEntry[], signal: AbortSignal): ReadableStream<Uint8Array> {
+function logEventStream(r: ResolvedLogs, q: LogQuery, initial: LogEntry[], readFrom: string, signal: AbortSignal): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   const stop = new AbortController();
   signal.addEventListener("abort", () => stop.abort(), { once: true });
@@ -57,6 +58,9 @@ function logEventStream(r: ResolvedLogs, q: LogQuery, initial: LogEntry[], signa
       send(`event: page\ndata: ${JSON.stringify(logPage(r, initial))}\n\n`);
       // Follow each node from its last line read, so nothing between the read and the follow is lost.
       const cursors = new Map<string, string>();
+      // A node with no line in the page is followed from the moment the page was read, not from when its follower
+      // starts: a line written in between (the page is already shown as live) would be lost otherwise.
+      for (const t of r.targets) cursors.set(t.node.id, readFrom);
       for (const e of initial) if (e.stream !== "file") cursors.set(e.node.id, e.t);
       heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
       void followLogs(r, q, cursors, (e) => send(`event: line\ndata: ${JSON.stringify(e)}\n\n`), stop.signal).finally(() => {
