@@ -15,8 +15,9 @@ import { sweepInstance } from "../server/testing/sweep";
 type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: unknown }>;
 
 export const STACKS = [
-  { label: "apache-php + memcached", app: "apache-php", store: "memcached", images: ["apache-php", "memcached", "nginx-lb"] },
-  { label: "nginx-php + redis", app: "nginx-php", store: "redis", images: ["nginx-php", "redis", "nginx-lb"] },
+  { label: "apache-php + memcached", app: "apache-php", store: "memcached", balancer: "nginx", images: ["apache-php", "memcached", "nginx-lb"] },
+  { label: "nginx-php + redis", app: "nginx-php", store: "redis", balancer: "nginx", images: ["nginx-php", "redis", "nginx-lb"] },
+  { label: "apache + memcached, HAProxy", app: "apache-php", store: "memcached", balancer: "haproxy", images: ["apache-php", "memcached", "haproxy-lb"] },
 ] as const;
 
 const ROUNDS = 3;
@@ -74,9 +75,9 @@ export async function benchCreation(api: Api): Promise<CreationFigures> {
   const out: CreationFigures = { ms: {}, steps: {} };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const s of STACKS) {
-      const name = `bench-${s.app}-${round}`;
+      const name = `bench-${s.app}-${s.balancer}-${round}`;
       const started = Date.now();
-      const res = await api("POST", "/api/v1/environments", { name, appServer: { type: s.app, count: 2 }, sessionStore: { type: s.store, count: 1 }, loadBalancer: { type: "nginx" } });
+      const res = await api("POST", "/api/v1/environments", { name, appServer: { type: s.app, count: 2 }, sessionStore: { type: s.store, count: 1 }, loadBalancer: { type: s.balancer } });
       const env = res.json as Environment;
       if (res.status !== 202) throw new Error(`create failed: ${JSON.stringify(env)}`);
       await firstSessionServed(env.url!, started + 180_000);
@@ -97,7 +98,7 @@ export function printCreation(c: CreationFigures) {
   for (const [label, xs] of Object.entries(c.ms)) {
     const keys = Object.keys(c.steps[label]?.[0] ?? {});
     const steps = keys.map((k) => `${k} ${median((c.steps[label] ?? []).map((r) => r[k] ?? 0))} ms`).join(", ");
-    console.log(`  ${label.padEnd(24)}${fmt(median(xs)).padEnd(8)}(rounds ${xs.map(fmt).join(", ")}; median step times: ${steps})`);
+    console.log(`  ${label.padEnd(30)}${fmt(median(xs)).padEnd(8)}(rounds ${xs.map(fmt).join(", ")}; median step times: ${steps})`);
   }
 }
 

@@ -50,6 +50,16 @@ async function main() {
   let deploy: Awaited<ReturnType<typeof benchDeploy>> | undefined;
   const token = app.env.PHLEET_API_TOKEN!;
   const api = apiOf(app.url, token);
+  if (process.argv[2] === "creation") {
+    // Only the creation figures (every stack, both balancer types).
+    try {
+      printCreation(await benchCreation(api));
+    } finally {
+      await app.stop();
+      await sweepInstance(INSTANCE);
+    }
+    return;
+  }
   try {
     creation = await benchCreation(api);
     restarts = await benchRestarts(api);
