@@ -1,5 +1,6 @@
 import { backupScheduleForever } from "../databases/backups";
 import { watchAndHeal } from "../environments/heal";
+import { provisionNodeInstance } from "../environments/node-container";
 import { reconcileForever } from "../environments/reconcile";
 import { startAcmeRenewal } from "../https/renewal";
 import { log } from "../log";
@@ -22,6 +23,8 @@ const SERVICES: { name: string; start: () => void }[] = [
 const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };
 
 export function startBackground(): void {
+  // New instances of a node made by a multi-host runtime (Swarm) get the node's files before they start.
+  runtime().setProvisioner?.(provisionNodeInstance);
   if (g.__phleetBackgroundStarted || process.env.PHLEET_BACKGROUND === "off") return;
   g.__phleetBackgroundStarted = true;
   for (const s of SERVICES) {

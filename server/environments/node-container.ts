@@ -9,7 +9,7 @@ import { LABEL, managedLabels } from "../runtime/labels";
 import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
 import { desiredFiles } from "../nodes/desired-files";
 import { limitsForNode } from "../nodes/limits";
-import { containerName, networkName } from "../nodes/names";
+import { containerName, networkName, nodeAddress } from "../nodes/names";
 import { secretFilesFor } from "../nodes/session-auth";
 import { applyAppLayerState } from "../deployments/apply-state";
 import { appTlsFiles, balancerTlsFiles } from "../https/apply";
@@ -28,7 +28,7 @@ function nodeLabels(envId: string, node: { id: string; role: string }) {
 /** The files Phleet renders for the node from the topology (session wiring, balancer config). */
 function renderedFiles(env: EnvRow, node: NodeRow, all: NodeRow[]): FileSpec[] {
   if (node.role === "app") {
-    const storeIps = all.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
+    const storeIps = all.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map(nodeAddress);
     return [{ path: phpOf(node.type).sessionIniPath, content: renderSessionIni(env.sessionType as SessionStoreType, storeIps) }];
   }
   if (node.role === "balancer") {
@@ -57,9 +57,27 @@ async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<Fil
   return [...files.values()];
 }
 
+/** Everything a node holds before its first start: rendered and saved files, secrets, HTTPS files, a database's credentials. */
+async function nodeFiles(env: EnvRow, node: NodeRow, all: NodeRow[], database: { files: FileSpec[] } | null): Promise<FileSpec[]> {
+  return [
+    ...(await filesFor(env, node, all)),
+    ...(await secretFilesFor(env, node, all)),
+    ...(node.role === "balancer" ? await balancerTlsFiles(env) : node.role === "app" ? await appTlsFiles(env, node.type) : []),
+    ...(database?.files ?? []),
+  ];
+}
+
+/** A node's address may change with a new instance (on several hosts): the record follows, for the balancer, statistics and Info. */
+async function recordAddress(node: NodeRow, state: ContainerState, network: string): Promise<NodeRow> {
+  const ip = state.ips[network];
+  if (!ip || ip === node.ip) return node;
+  return db().node.update({ where: { id: node.id }, data: { ip } });
+}
+
 export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<ContainerState> {
   const cfg = config();
   const kind = nodeKind(node.type);
+  const network = networkName(cfg.PHLEET_INSTANCE, env.name);
   // A database node mounts its data volume and gets its credentials file (app servers get DB_* with the layer's variables).
   const database = node.role === "database" ? await databaseNodeSetup(env.id, node.type) : null;
   const state = await rt.createContainer({
@@ -67,16 +85,14 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     hostname: node.hostname,
     image: imageTag(kind.image),
     labels: nodeLabels(env.id, node),
-    network: { name: networkName(cfg.PHLEET_INSTANCE, env.name), ip: node.ip },
+    network: { name: network, ip: node.ip },
+    // On several hosts, the nodes of a layer go to different hosts while there are enough, and the balancer to a
+    // host without an app server, so that losing one host never takes the balancer and an app server together.
+    spreadOver: managedLabels(cfg.PHLEET_INSTANCE, { [LABEL.environment]: env.id, [LABEL.role]: node.role === "balancer" ? "app" : node.role }),
     restartPolicy: kind.restartPolicy,
     // Rendered and saved files, the session store's secrets, HTTPS (the balancer's certificate and options, the
     // app servers' scheme and cookie ini), and a database node's credentials file.
-    files: [
-      ...(await filesFor(env, node, all)),
-      ...(await secretFilesFor(env, node, all)),
-      ...(node.role === "balancer" ? await balancerTlsFiles(env) : node.role === "app" ? await appTlsFiles(env, node.type) : []),
-      ...(database?.files ?? []),
-    ],
+    files: await nodeFiles(env, node, all, database),
     resources: await limitsForNode(env.id, node.role, node.type),
     volumes: database?.volumes,
     publish:
@@ -88,7 +104,26 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
         : undefined,
   });
   await db().node.update({ where: { id: node.id }, data: { containerId: state.id } });
+  await recordAddress(node, state, network);
   // The app layer's current release and variables, before the node starts (so before it can join the balancer).
   await applyAppLayerState(rt, env.id, { role: node.role, containerId: state.id });
   return state;
+}
+
+/**
+ * A new instance of an existing node, made by the runtime rather than by Phleet (a Swarm task placed again
+ * after its host was lost, or replaced on a restart): it gets what createNodeContainer gives a new container,
+ * before the runtime lets it start. Registered with the runtime at start (server/background).
+ */
+export async function provisionNodeInstance(rt: ContainerRuntime, id: string, labels: Record<string, string>): Promise<void> {
+  const node = await db().node.findUnique({ where: { id: labels[LABEL.node] ?? "" }, include: { environment: { include: { nodes: true } } } });
+  if (!node) return;
+  const { environment: env, ...row } = node;
+  const state = await rt.inspectContainer(id);
+  const current = state ? await recordAddress(row, state, networkName(config().PHLEET_INSTANCE, env.name)) : row;
+  const all = env.nodes.map((n) => (n.id === current.id ? current : n));
+  const database = current.role === "database" ? await databaseNodeSetup(env.id, current.type) : null;
+  await rt.writeFiles(id, await nodeFiles(env, current, all, database));
+  await rt.updateResources(id, await limitsForNode(env.id, current.role, current.type));
+  await applyAppLayerState(rt, env.id, { role: current.role, containerId: id });
 }

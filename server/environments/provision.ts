@@ -8,7 +8,7 @@ import type { StepDef, TaskContext } from "../tasks/runner";
 import { nodeKind } from "../node-kinds";
 import { createNodeContainer } from "./node-container";
 import { waitHealthy } from "../nodes/health";
-import { networkName } from "../nodes/names";
+import { networkName, nodeAddress } from "../nodes/names";
 import { waitFor } from "../wait";
 import { removeEnvironmentBackups } from "../databases/store";
 import { removeReleaseTars } from "../deployments/store";
@@ -72,24 +72,31 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
   // session store per request; the balancer keeps its app servers as never-failing backups, so a request
   // that arrives before they listen does not take them out), and the verify step below checks the whole
   // path before the environment counts as running. The nodes of a layer start in parallel too.
-  env = await load(envId);
-  const current = env;
-  const layers = await Promise.allSettled(
-    (["database", "session", "app", "balancer"] as const).map(async (role) => {
-      const nodes = current.nodes.filter((n) => n.role === role);
-      if (!nodes.length) return ctx.skip(role, "not part of this environment");
-      await ctx.step(role, async (progress) => {
-        await Promise.all(
-          nodes.map(async (node) => {
-            const state = await createNodeContainer(rt, current, node, current.nodes);
-            await rt.startContainer(state.id);
-            await waitHealthy(rt, state.id, node.type);
-          }),
-        );
-        progress(nodes.map((n) => `${n.hostname} ${n.ip}`).join(", "));
-      });
-    }),
-  );
+  //
+  // On several hosts an app server's address is known only once Swarm runs it, and the balancer's upstreams are
+  // addresses (its NGINX resolves names once, at start): there the balancer starts after the other layers.
+  const startLayers = async (roles: readonly ("database" | "session" | "app" | "balancer")[]) => {
+    const current = await load(envId);
+    return Promise.allSettled(roles.map((role) => startLayer(role, current)));
+  };
+  const startLayer = async (role: "database" | "session" | "app" | "balancer", current: Awaited<ReturnType<typeof load>>) => {
+    const nodes = current.nodes.filter((n) => n.role === role);
+    if (!nodes.length) return ctx.skip(role, "not part of this environment");
+    await ctx.step(role, async (progress) => {
+      await Promise.all(
+        nodes.map(async (node) => {
+          const state = await createNodeContainer(rt, current, node, current.nodes);
+          await rt.startContainer(state.id);
+          await waitHealthy(rt, state.id, node.type);
+        }),
+      );
+      progress(nodes.map((n) => `${n.hostname} ${n.ip}`).join(", "));
+    });
+  };
+  const layers =
+    rt.addressing === "name"
+      ? [...(await startLayers(["database", "session", "app"])), ...(await startLayers(["balancer"]))]
+      : await startLayers(["database", "session", "app", "balancer"]);
   // Every layer has settled before a failure is reported, so the clean-up finds no container still on its way.
   const failed = layers.find((l): l is PromiseRejectedResult => l.status === "rejected");
   if (failed) throw failed.reason;
@@ -102,7 +109,7 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
     const probe = apps[0];
     if (!balancer || !probe?.containerId) throw new Error("the environment has no balancer or app server");
     // From inside the network, as a user's request would go: balancer -> each app server in turn.
-    const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${balancer.ip}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
+    const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${nodeAddress(balancer)}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
     let last = { stdout: "", stderr: "" };
     await waitFor(
       "the balancer reaches every app server",

@@ -2,7 +2,7 @@ import type { AppServerType, BalancerType, DatabaseType, Environment, Environmen
 import type { EnvRow, NodeRow, TaskRow, TaskStepRow } from "../db/client";
 import { nodeKind } from "../node-kinds";
 import { REDIS_APP_USER, SECRET_MASK, sessionWiring } from "../node-kinds/render";
-import { containerName } from "../nodes/names";
+import { containerName, nodeAddress } from "../nodes/names";
 import type { ContainerState } from "../runtime/types";
 import { taskView } from "../tasks/view";
 import { engineStatus, healthOf, nodeHealth } from "../health/node-health";
@@ -18,7 +18,9 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     type: n.type,
     ordinal: n.ordinal,
     hostname: n.hostname,
-    ip: n.ip,
+    ip: live?.ips[Object.keys(live.ips)[0] ?? ""] || n.ip,
+    address: nodeAddress(n),
+    host: live?.host ?? null,
     status: live ? nodeHealth(n.id, engineStatus(live)) : "missing",
     desiredState: n.desiredState,
     containerId: live?.id ?? n.containerId,
@@ -43,14 +45,17 @@ export function environmentView(
     .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
     .map((n) => nodeView(n, live.get(n.id), instance));
   const dbNode = nodes.find((n) => n.role === "database");
-  const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
+  // On several hosts the balancer publishes its ports on the host that runs it.
+  const balancer = nodes.find((n) => n.role === "balancer");
+  const balancerHost = (balancer && live.get(balancer.id)?.hostAddress) || publishHost;
+  const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map(nodeAddress);
   return {
     id: env.id,
     name: env.name,
     status: env.status,
     error: env.error,
-    url: env.publishedPort ? `http://${publishHost}:${env.publishedPort}` : null,
-    httpsUrl: env.httpsPort ? `https://${publishHost}:${env.httpsPort}` : null,
+    url: env.publishedPort ? `http://${balancerHost}:${env.publishedPort}` : null,
+    httpsUrl: env.httpsPort ? `https://${balancerHost}:${env.httpsPort}` : null,
     createdAt: env.createdAt.toISOString(),
     topology: {
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },
@@ -64,7 +69,7 @@ export function environmentView(
     session: sessionWiring(env.sessionType as SessionStoreType, sessionIps, env.sessionType === "redis" ? { user: REDIS_APP_USER, password: SECRET_MASK } : undefined),
     database:
       database && dbNode
-        ? { type: database.type as DatabaseType, host: dbNode.ip, port: nodeKind(dbNode.type).port, name: database.name, user: database.user }
+        ? { type: database.type as DatabaseType, host: nodeAddress(dbNode), port: nodeKind(dbNode.type).port, name: database.name, user: database.user }
         : null,
     task: task ? taskView(task) : null,
   };

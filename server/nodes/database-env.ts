@@ -1,3 +1,4 @@
+import { nodeAddress } from "./names";
 import { config } from "../config";
 import { db } from "../db/client";
 import { databaseOf, nodeKind } from "../node-kinds";
@@ -29,7 +30,7 @@ export async function databaseAccess(envId: string): Promise<DatabaseAccess | nu
   if (!row) return null;
   const node = await db().node.findFirst({ where: { environmentId: envId, role: "database" } });
   if (!node) return null;
-  return { type: row.type, host: node.ip, port: nodeKind(node.type).port, name: row.name, user: row.user, password: openStored(row.password), volume: row.volume };
+  return { type: row.type, host: nodeAddress(node), port: nodeKind(node.type).port, name: row.name, user: row.user, password: openStored(row.password), volume: row.volume };
 }
 
 /** DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD for the app layer (none without a database). */

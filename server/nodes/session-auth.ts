@@ -1,3 +1,4 @@
+import { nodeAddress } from "./names";
 import crypto from "node:crypto";
 import { db, type EnvRow, type NodeRow } from "../db/client";
 import { randomSecret } from "../auth/secrets";
@@ -85,6 +86,6 @@ export async function secretFilesFor(env: EnvRow, node: NodeRow, all: NodeRow[])
   if (env.sessionType !== "redis") return [];
   if (node.role === "session") return redisNodeFiles(await sessionStoreSecrets(env.id));
   if (node.role !== "app") return [];
-  const storeIps = all.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map((n) => n.ip);
+  const storeIps = all.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map(nodeAddress);
   return [sessionAuthIni(node.type, storeIps, await sessionStoreSecrets(env.id))];
 }

@@ -1,3 +1,4 @@
+import { nodeAddress } from "./names";
 import { db } from "../db/client";
 import { log } from "../log";
 import { RuntimeError } from "../runtime/errors";
@@ -33,7 +34,7 @@ async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joini
   const storeIps = nodes
     .filter((n) => n.role === "session" && n.ip !== opts.excludeIp)
     .sort((a, b) => a.ordinal - b.ordinal)
-    .map((n) => n.ip);
+    .map(nodeAddress);
   const savePath = memcachedSavePath(storeIps, opts.joiningIp);
   // All app servers at once: the step is done when the slowest one has no old worker left.
   const apps = nodes.filter((n) => n.role === "app" && n.containerId);
@@ -101,14 +102,14 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   await rt.startContainer(node.containerId);
   await waitHealthy(rt, node.containerId, node.type, 60_000);
   // Before the copy, every worker must already write replicas to the joiner, or a write could miss both.
-  await setAppSavePath(rt, envId, { joiningIp: node.ip });
+  await setAppSavePath(rt, envId, { joiningIp: nodeAddress(node) });
 
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
   const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
   const app = nodes.find((n) => n.role === "app" && n.containerId);
   let result = { copied: 0, newer: 0 };
   if (survivor && app?.containerId) {
-    const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, survivor.ip, node.ip], { timeoutMs: 60_000 });
+    const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, nodeAddress(survivor), nodeAddress(node)], { timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new RuntimeError(`copying sessions to ${node.hostname} failed: ${r.stderr.trim() || r.stdout.trim()}`, "failed");
     result = JSON.parse(r.stdout) as typeof result;
   }

@@ -49,6 +49,8 @@ export interface ContainerSpec {
   resources?: ResourceLimits;
   /** Named volumes mounted into the container (created with their labels if missing); they outlive the container. */
   volumes?: VolumeMount[];
+  /** Several hosts: kept off the hosts that run other containers with these labels (a layer's other nodes) while others are free. */
+  spreadOver?: Labels;
 }
 
 export interface VolumeSpec {
@@ -82,6 +84,9 @@ export interface ContainerState {
   restartCount: number;
   error: string | null;
   ports: { containerPort: number; protocol: string; hostIp?: string; hostPort?: number }[];
+  /** Several hosts: the host that runs it now, and that host's address (where its published ports are). */
+  host?: string;
+  hostAddress?: string;
 }
 
 export interface NetworkSpec {
@@ -172,7 +177,40 @@ export interface EngineEvent {
   exitCode?: number;
 }
 
+/** A host of a multi-host runtime (a Swarm node) and the Phleet containers it runs. */
+export interface HostInfo {
+  id: string;
+  name: string;
+  address: string;
+  role: "leader" | "manager" | "worker";
+  state: string;
+  availability: string;
+  engineVersion: string;
+  cpus: number;
+  memoryBytes: number;
+  labels: Labels;
+  /** Whether the control plane has this host's engine configured (exec, files, logs and stats need it). */
+  reachable: boolean;
+  containers: { id: string; labels: Labels; state: string }[];
+}
+
+/**
+ * Writes a new instance of a node (a task Swarm placed after a failure, a restart or a move) with everything
+ * its node must hold before it starts; the runtime calls it before it lets the instance's process run.
+ */
+export type InstanceProvisioner = (rt: ContainerRuntime, id: string, labels: Labels) => Promise<void>;
+
 export interface ContainerRuntime {
+  /**
+   * How nodes find each other: "ip", the fixed address each container is given (one engine); "name", the
+   * node's hostname on its network, because a task that moves between hosts gets a new address.
+   */
+  readonly addressing: "ip" | "name";
+  /** Multi-host runtimes: the hook that provisions new instances of a node. */
+  setProvisioner?(fn: InstanceProvisioner): void;
+  listHosts?(): Promise<HostInfo[]>;
+  setHostAvailability?(hostId: string, availability: "active" | "drain" | "pause"): Promise<void>;
+
   ping(): Promise<void>;
 
   ensureNetwork(spec: NetworkSpec): Promise<NetworkState>;

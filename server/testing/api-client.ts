@@ -3,9 +3,8 @@ import type { Environment, EnvironmentNode } from "../contracts/environment";
 
 /** A small client of the real API for integration tests, plus a cookie-jar client of an environment's URL. */
 
-export function api() {
-  const base = inject("phleetUrl");
-  const token = inject("phleetToken");
+/** The run's control plane by default; another one (the multi-host suite's) when given. */
+export function api(base: string = inject("phleetUrl"), token: string = inject("phleetToken")) {
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${base}${path}`, {
       method,

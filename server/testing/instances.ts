@@ -12,8 +12,10 @@ export const CRASH_INSTANCE = suffix ? `itcrash${suffix}` : "itcrash";
 export const TLS_INSTANCE = suffix ? `ittls${suffix}` : "ittls";
 /** The multi-host lab (docker-in-docker Swarm hosts and their registry, server/testing/swarm-lab.ts). */
 export const SWARM_INSTANCE = suffix ? `itswarm${suffix}` : "itswarm";
+/** The multi-host suite's own lab and the control plane that drives it (environments spread over the hosts). */
+export const SWARM_ENV_INSTANCE = suffix ? `itswenv${suffix}` : "itswenv";
 
-const FIXED: Record<string, number> = { it: 214, e2e: 215, itswarm: 216, bench: 218, itcrash: 219 };
+const FIXED: Record<string, number> = { it: 214, e2e: 215, itswarm: 216, itswenv: 217, bench: 218, itcrash: 219 };
 
 /** 10.N.0.0/16 of an instance: fixed for the default ones, spread over 10.220-10.249 for the others. */
 export function subnetPoolOf(instance: string): string {

@@ -43,7 +43,7 @@ export async function teardown() {
 }
 
 /** The control plane's own warnings and errors of the run (pino JSON, level >= 40), so a CI failure comes with its server side. */
-function printServerWarnings(file: string) {
+export function printServerWarnings(file: string, instance = TEST_INSTANCE) {
   let text = "";
   try {
     text = fs.readFileSync(file, "utf8");
@@ -58,6 +58,6 @@ function printServerWarnings(file: string) {
     }
   });
   if (!lines.length) return;
-  console.log(`[${TEST_INSTANCE}] the control plane logged ${lines.length} warnings/errors; the last ones:`);
+  console.log(`[${instance}] the control plane logged ${lines.length} warnings/errors; the last ones:`);
   for (const l of lines.slice(-40)) console.log(l.length > 600 ? `${l.slice(0, 600)}…` : l);
 }

@@ -9,12 +9,18 @@ export interface CounterReply {
   value: string | null;
 }
 
+/**
+ * Addresses besides loopback that test traffic may go to: only the hosts of a multi-host lab, containers the
+ * test itself created (swarm-lab.ts adds them when it starts them and removes them when it stops).
+ */
+export const labTargets = new Set<string>();
+
 /** One browser-like session against an environment URL: keeps the session cookie between requests. */
 export class SessionClient {
   private cookies = new Map<string, string>();
   constructor(readonly baseUrl: string) {
     const host = new URL(baseUrl).hostname;
-    if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`test traffic goes only to loopback, not ${host}`);
+    if (host !== "127.0.0.1" && host !== "localhost" && !labTargets.has(host)) throw new Error(`test traffic goes only to loopback or the lab's own hosts, not ${host}`);
   }
 
   /**

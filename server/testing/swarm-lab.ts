@@ -4,6 +4,7 @@ import { LABEL, managedLabels } from "../runtime/labels";
 import { DockerRuntime } from "../runtime/docker/docker-runtime";
 import { waitFor } from "../wait";
 import { subnetPoolOf } from "./instances";
+import { labTargets } from "./session-client";
 import { sweepInstance } from "./sweep";
 
 /**
@@ -54,6 +55,10 @@ export interface SwarmLab {
   startMs: number;
   /** A manager's engine that still answers (hosts can be killed by a test). */
   manager(): Promise<Docker>;
+  /** The lab registry: `push` as the machine reaches it (loopback), `pull` as the hosts name it. */
+  registry: { push: string; pull: string };
+  /** PHLEET_SWARM_HOSTS for a control plane that drives the lab (plain TCP on the lab bridge: a test network only). */
+  swarmHostsSetting: string;
   /** Builds the node image when needed, pushes it to the lab registry and returns the reference the hosts pull. */
   pushImage(name: string): Promise<string>;
   /** Memory of each lab container (hosts and registry) in MB, without the page cache (pulled layers count there). */
@@ -143,6 +148,7 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
         NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: ip } } } },
       });
       await c.start();
+      labTargets.add(ip);
       return { name, ip, containerId: c.id, engine: new Docker({ host: ip, port: ENGINE_PORT, protocol: "http" }), nodeId: "" };
     }),
   );
@@ -184,6 +190,8 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
     network,
     hosts,
     startMs,
+    registry: { push: `127.0.0.1:${registryPort}`, pull: `${REGISTRY_NAME}:${REGISTRY_PORT}` },
+    swarmHostsSetting: hosts.map((h) => `${h.name}=tcp://${h.ip}:${ENGINE_PORT}`).join(","),
     async manager() {
       for (const h of hosts) {
         if (dead.has(h)) continue;
@@ -231,7 +239,10 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
       dead.add(host);
       await docker.getContainer(host.containerId).kill({ signal: "SIGKILL" });
     },
-    stop: () => sweepInstance(instance),
+    stop: () => {
+      for (const h of hosts) labTargets.delete(h.ip);
+      return sweepInstance(instance);
+    },
   };
 }
 

@@ -36,6 +36,7 @@ const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `
 
 /** ContainerRuntime over the Docker Engine API (dockerode). 304 and 404 answers count as "already done". */
 export class DockerRuntime implements ContainerRuntime {
+  readonly addressing = "ip" as const;
   constructor(private readonly docker: Docker = new Docker()) {}
 
   async ping(): Promise<void> {

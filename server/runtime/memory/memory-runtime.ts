@@ -46,6 +46,7 @@ const ok: ExecResult = { exitCode: 0, stdout: "", stderr: "" };
 const matches = (labels: Labels, want: Labels) => Object.entries(want).every(([k, v]) => labels[k] === v);
 
 export class MemoryRuntime implements ContainerRuntime {
+  readonly addressing = "ip" as const;
   readonly containers = new Map<string, MemoryContainer>();
   readonly networks = new Map<string, NetworkState>();
   readonly images = new Map<string, Labels>();
