@@ -4,6 +4,7 @@ import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
 import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { operateOpenApiPaths, operateSchemas } from "./openapi-operate";
+import { Host, HOST_ACTIONS, HostList } from "./hosts";
 import { httpsOpenApiPaths, httpsSchemas } from "./openapi-https";
 import { DEPLOYMENT_SCHEMAS, deploymentPaths } from "./openapi-deployments";
 import { databaseOpenApiPaths, databaseSchemas } from "./openapi-database";
@@ -27,7 +28,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS, ...databaseSchemas]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS, ...databaseSchemas, Host, HostList]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -83,6 +84,25 @@ export function openApiDocument(serverUrl: string) {
       ...httpsOpenApiPaths,
       ...deploymentPaths,
       ...databaseOpenApiPaths,
+      "/api/v1/hosts": {
+        get: {
+          summary: "The hosts of a Swarm installation with the nodes each runs (mode single-engine and no hosts otherwise); `?joinCommand=true` adds the command that joins a new host",
+          parameters: [{ name: "joinCommand", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+          responses: { "200": { description: "The hosts", content: { "application/json": { schema: ref("HostList") } } }, ...errorResponses(401, 503) },
+        },
+      },
+      ...Object.fromEntries(
+        HOST_ACTIONS.map((action) => [
+          `/api/v1/hosts/{hostId}/${action}`,
+          {
+            parameters: [idParam("hostId")],
+            post: {
+              summary: action === "drain" ? "Drain a host: Swarm moves its nodes to the other hosts (each is provisioned before it starts)" : "Make a drained host active again",
+              responses: { "200": { description: "The host after the change", content: { "application/json": { schema: ref("Host") } } }, ...errorResponses(401, 404, 409, 503) },
+            },
+          },
+        ]),
+      ),
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

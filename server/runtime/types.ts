@@ -210,6 +210,8 @@ export interface ContainerRuntime {
   setProvisioner?(fn: InstanceProvisioner): void;
   listHosts?(): Promise<HostInfo[]>;
   setHostAvailability?(hostId: string, availability: "active" | "drain" | "pause"): Promise<void>;
+  /** The command that joins a new host as a worker (it holds the Swarm's join token: a secret). */
+  joinCommand?(): Promise<string>;
 
   ping(): Promise<void>;
 

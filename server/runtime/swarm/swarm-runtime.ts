@@ -188,6 +188,13 @@ export class SwarmRuntime implements ContainerRuntime {
     }));
   }
 
+  async joinCommand(): Promise<string> {
+    const manager = await this.manager();
+    const swarm = (await manager.swarmInspect()) as { JoinTokens: { Worker: string } };
+    const leader = (await this.nodes(true)).find((n) => n.ManagerStatus?.Leader);
+    return `docker swarm join --token ${swarm.JoinTokens.Worker} ${leader?.Status?.Addr ?? "<manager address>"}:2377`;
+  }
+
   async setHostAvailability(hostId: string, availability: "active" | "drain" | "pause"): Promise<void> {
     const manager = await this.manager();
     try {

@@ -1,0 +1,46 @@
+import type { Host, HostAction, HostList } from "../contracts/hosts";
+import { db } from "../db/client";
+import { conflict, notFound } from "../errors";
+import { LABEL, runtime } from "../runtime";
+import type { ContainerRuntime } from "../runtime/types";
+
+/**
+ * The Hosts page and API: each host of a Swarm with the Phleet nodes it runs, and drain / activate (Swarm
+ * moves a drained host's tasks to the others; Phleet provisions each moved node before it starts). On a single
+ * engine there is one implicit host and nothing to drain.
+ */
+export async function listHosts(rt: ContainerRuntime = runtime(), opts: { withJoinCommand?: boolean } = {}): Promise<HostList> {
+  if (!rt.listHosts) return { mode: "single-engine", hosts: [], joinCommand: null };
+  const [hosts, nodes, envs] = await Promise.all([
+    rt.listHosts(),
+    db().node.findMany({ select: { id: true, hostname: true, environmentId: true } }),
+    db().environment.findMany({ select: { id: true, name: true } }),
+  ]);
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  const envName = new Map(envs.map((e) => [e.id, e.name]));
+  return {
+    mode: "swarm",
+    // It carries the join token: only when asked for.
+    joinCommand: opts.withJoinCommand ? ((await rt.joinCommand?.()) ?? null) : null,
+    hosts: hosts.map(
+      (h): Host => ({
+        ...h,
+        nodes: h.containers
+          .filter((c) => c.labels[LABEL.node])
+          .map((c) => {
+            const nodeId = c.labels[LABEL.node]!;
+            const environmentId = c.labels[LABEL.environment] ?? "";
+            return { environmentId, environmentName: envName.get(environmentId) ?? null, nodeId, hostname: nodeById.get(nodeId)?.hostname ?? null, role: c.labels[LABEL.role] ?? "", state: c.state };
+          }),
+      }),
+    ),
+  };
+}
+
+export async function hostAction(hostId: string, action: HostAction, rt: ContainerRuntime = runtime()): Promise<Host> {
+  if (!rt.listHosts || !rt.setHostAvailability) throw conflict("Phleet runs on a single Docker engine: there are no hosts to drain or activate (README, Several hosts)");
+  const before = (await listHosts(rt)).hosts.find((h) => h.id === hostId || h.name === hostId);
+  if (!before) throw notFound("Host", hostId);
+  await rt.setHostAvailability(before.id, action === "drain" ? "drain" : "active");
+  return (await listHosts(rt)).hosts.find((h) => h.id === before.id) ?? before;
+}
