@@ -15,11 +15,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, migrate } from "../server/testing/app-server";
+import { subnetPoolOf } from "../server/testing/instances";
 import { sweepInstance } from "../server/testing/sweep";
 
 const root = path.resolve(__dirname, "..");
-const INSTANCE = "bench-stats";
-const POOL = "10.219.0.0/16";
+// Its own label and /16 per checkout (PHLEET_TEST_INSTANCE), like the other benches: the fixed 10.219/16 it had
+// is also the crash suite's pool.
+const INSTANCE = `bench-stats${process.env.PHLEET_TEST_INSTANCE ?? ""}`;
+const POOL = subnetPoolOf(INSTANCE);
+/**
+ * BENCH_STATS_CPU_PROF=<dir>: the control plane runs with node --cpu-prof and writes its profile there on exit;
+ * the bench prints each CPU window on the same monotonic clock (us), to cut the profile to the windows.
+ */
+const CPU_PROF_DIR = process.env.BENCH_STATS_CPU_PROF;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 /** Requests per second of the first run; the second sends four times as many in the same time. */
 const BASE_RATE = Number(process.env.BENCH_STATS_RATE) || 75;
 const RATES = [BASE_RATE, BASE_RATE * 4];
@@ -28,7 +37,6 @@ const CONCURRENCY = 32;
 const SESSIONS = 16;
 const TAIL_MS = 3000;
 const IDLE_MS = 6000;
-const CLK_TCK = 100; // USER_HZ on Linux
 
 interface RateFigures {
   ratePerSecond: number;
@@ -36,7 +44,7 @@ interface RateFigures {
   ok: number;
   /** Requests per second actually served (the machine may not keep up with the asked rate). */
   achievedPerSecond: number;
-  /** Control-plane CPU time (user + system, all its processes) from the start of the load to TAIL_MS after its end. */
+  /** Control-plane CPU time (on a CPU, all its processes and threads) from the start of the load to TAIL_MS after its end. */
   cpuMs: number;
   cpuMsPerThousandRequests: number;
   rssPeakMb: number;
@@ -61,8 +69,12 @@ interface StatsBenchFigures {
 const log = (m: string) => console.log(`[bench-stats] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** utime + stime (clock ticks) and RSS of a process and all its descendants, from /proc. */
-export function treeUsage(rootPid: number): { ticks: number; rssBytes: number } {
+/**
+ * CPU time and RSS of a process and all its descendants, from /proc: utime + stime in clock ticks (10 ms steps), and
+ * the time on a CPU in ns from each thread's schedstat (the windows compared here hold tens of ms, so ticks alone
+ * round them to a few steps).
+ */
+export function treeUsage(rootPid: number): { ticks: number; cpuNs: number; rssBytes: number } {
   const stats = new Map<number, { ppid: number; ticks: number; rss: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -87,14 +99,20 @@ export function treeUsage(rootPid: number): { ticks: number; rssBytes: number } 
     }
   }
   let ticks = 0;
+  let cpuNs = 0;
   let rssBytes = 0;
   for (const pid of inTree) {
     const s = stats.get(pid);
     if (!s) continue;
     ticks += s.ticks;
     rssBytes += s.rss;
+    try {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) cpuNs += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      /* the process or a thread ended meanwhile */
+    }
   }
-  return { ticks, rssBytes };
+  return { ticks, cpuNs, rssBytes };
 }
 
 interface Server {
@@ -120,14 +138,19 @@ async function startServer(statsMode: "on" | "off"): Promise<Server> {
     PHLEET_LOG_LEVEL: "warn",
   };
   migrate(env);
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const start = ["start", "-p", String(port), "-H", "127.0.0.1"];
+  // --cpu-prof is refused in NODE_OPTIONS: node runs Next's entry itself then (next start serves in that process).
+  const [cmd, args] = CPU_PROF_DIR
+    ? [process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, path.join(root, "node_modules/next/dist/bin/next"), ...start]]
+    : [path.join(root, "node_modules/.bin/next"), start];
+  const child: ChildProcess = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out = fs.createWriteStream(path.join(dataDir, "server.log"));
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -228,12 +251,13 @@ async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
     await sleep(8000);
     const idleStart = treeUsage(server.pid);
     await sleep(IDLE_MS);
-    const idleCpuMsPerSecond = Math.round(((((treeUsage(server.pid).ticks - idleStart.ticks) * 1000) / CLK_TCK) / (IDLE_MS / 1000)) * 10) / 10;
+    const idleCpuMsPerSecond = Math.round(((treeUsage(server.pid).cpuNs - idleStart.cpuNs) / 1e6 / (IDLE_MS / 1000)) * 10) / 10;
     const counted = async () => (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total;
 
     const rates: RateFigures[] = [];
     for (const rate of RATES) {
       const before = treeUsage(server.pid);
+      const windowStartUs = monotonicUs();
       let peak = before.rssBytes;
       const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
       const result = await load(env.url, rate);
@@ -241,8 +265,9 @@ async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
       await sleep(TAIL_MS);
       clearInterval(sampler);
       const after = treeUsage(server.pid);
+      if (CPU_PROF_DIR) log(`collection ${mode}, ${rate}/s: CPU window ${windowStartUs}-${monotonicUs()} us (monotonic)`);
       peak = Math.max(peak, after.rssBytes);
-      const cpuMs = ((after.ticks - before.ticks) * 1000) / CLK_TCK;
+      const cpuMs = Math.round((after.cpuNs - before.cpuNs) / 1e5) / 10;
       const f: RateFigures = {
         ratePerSecond: rate,
         requests: result.requests,
