@@ -93,6 +93,7 @@ function memoryStore(): StatsStore & { state: PersistedState | null; saves: numb
   return {
     state: null,
     saves: 0,
+    topologyVersion: () => 0,
     async runningTargets() {
       return [target];
     },

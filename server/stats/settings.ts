@@ -18,8 +18,10 @@ export interface StatsSettings {
   watchedForMs: number;
   /** How often the totals (with the log cursor) are written to the database. */
   flushMs: number;
-  /** How often the manager looks for environments that became running or were deleted. */
+  /** How often the manager checks for a write to environments or nodes (a counter in memory, no database read). */
   syncMs: number;
+  /** How often the manager reads the environments even without a write seen in this process. */
+  resyncMs: number;
   /** Width of one downsampled history row. */
   sampleSeconds: number;
   /**
@@ -47,6 +49,7 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     // (the balancer's counters are cumulative), so a slow write rate is safe.
     flushMs: 10_000,
     syncMs: 2000,
+    resyncMs: 60_000,
     sampleSeconds: 60,
     silenceReopenMs: 12_000,
   };

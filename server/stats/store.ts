@@ -1,5 +1,5 @@
 import type { SessionStoreType } from "../contracts/environment";
-import { db } from "../db/client";
+import { db, topologyVersion } from "../db/client";
 import { emptyTotals, type BalancerTotals, type NodeTotals, type RequestTotals } from "./aggregate";
 import type { CountersSnapshot } from "./balancer-counters";
 import type { SessionTotalsState } from "./session-store";
@@ -44,6 +44,8 @@ export interface SampleRow {
 
 export interface StatsStore {
   runningTargets(): Promise<CollectorTarget[]>;
+  /** Changes after a write to environments or nodes (server/db/client.ts): the manager reads runningTargets() again then. */
+  topologyVersion(): number;
   target(envId: string): Promise<CollectorTarget | null>;
   load(envId: string): Promise<PersistedState | null>;
   save(envId: string, state: PersistedState): Promise<void>;
@@ -65,6 +67,8 @@ const toTarget = (e: EnvWithNodes): CollectorTarget => ({
 });
 
 export const prismaStatsStore: StatsStore = {
+  topologyVersion,
+
   async runningTargets() {
     const envs = await db().environment.findMany({ where: { status: "running" }, include: { nodes: true } });
     return envs.map(toTarget);
