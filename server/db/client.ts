@@ -1,5 +1,5 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "./generated/client";
+import { Prisma, PrismaClient } from "./generated/client";
 import { databaseUrl } from "./url";
 
 const WRITES = new Set(["create", "createMany", "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
@@ -38,6 +38,10 @@ export function db(): Db {
 export function topologyVersion(): number {
   return g.__phleetTopologyVersion ?? 0;
 }
+
+/** Tagged SQL for $executeRaw / $queryRaw: values are always parameters. */
+export const sql = Prisma.sql;
+export const joinSql = Prisma.join;
 
 /** Row types, inferred from the schema (one place: prisma/schema.prisma). */
 export type {
