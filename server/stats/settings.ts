@@ -46,10 +46,13 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     unwatchedPollMs: 30_000,
     watchedForMs: 30_000,
     // Totals are written for restarts; losing the last seconds costs nothing, they are read again from the cursor
-    // (the balancer's counters are cumulative), so a slow write rate is safe.
-    flushMs: 10_000,
+    // (the balancer's counters are cumulative: even a log rotated meanwhile gives the exact totals from its newest
+    // line), so a slow write rate is safe. Each write costs a few ms of CPU (SQLite's commit included).
+    flushMs: 30_000,
     syncMs: 2000,
-    resyncMs: 60_000,
+    // Every environment and node is written by this process (the version moves then): this only covers a write
+    // made elsewhere, by hand for instance.
+    resyncMs: 300_000,
     sampleSeconds: 60,
     silenceReopenMs: 12_000,
   };
