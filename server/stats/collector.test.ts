@@ -93,6 +93,7 @@ function memoryStore(): StatsStore & { state: PersistedState | null; saves: numb
   return {
     state: null,
     saves: 0,
+    topologyVersion: () => 0,
     async runningTargets() {
       return [target];
     },
@@ -244,5 +245,43 @@ describe("EnvironmentCollector", () => {
     expect(s.collector.state).toBe("stopped");
     expect(s.balancer.requests).toMatchObject({ total: 1, "5xx": 1 });
     expect(s.nodes[0]!.requests.total).toBe(1);
+  });
+});
+
+describe("EnvironmentCollector.onLine", () => {
+  it("reads one counters line per second and generation, and still counts every request in its own second", async () => {
+    const t0 = 1_700_000_100;
+    const store = memoryStore();
+    const c = EnvironmentCollector.offline(target, null, "following", "", { rt: new FakeEngine().runtime(), store, settings, now: () => (t0 + 10) * 1000 });
+    const lb = new FakeBalancerCounters();
+    let n = 0;
+    const line = (tsSec: number) => {
+      const ms = Math.round((tsSec % 1) * 1000);
+      c.onLine({ stream: "stderr", timestamp: `2023-11-14T22:15:${String(Math.floor(tsSec) - t0 + 10).padStart(2, "0")}.${String(ms).padStart(3, "0")}000000Z`, text: lb.line(tsSec) });
+      n++;
+    };
+    // Four lines a second for three seconds: second s has s + 1 requests per line on 10.1.1.21, one on 10.1.1.22.
+    for (let s = 0; s < 3; s++) {
+      for (let q = 0; q < 4; q++) {
+        for (let r = 0; r <= s; r++) lb.request({ upstreams: ["10.1.1.21:80"] });
+        lb.request({ upstreams: ["10.1.1.22:80"] });
+        line(t0 + s + q * 0.25);
+      }
+    }
+    // The balancer restarts within second 3: the old generation's last line, then the new one's, in the same second.
+    lb.request({ upstreams: ["10.1.1.21:80"] });
+    line(t0 + 3.1);
+    lb.restart("1700000103000-9");
+    lb.request({ upstreams: ["10.1.1.22:80"] });
+    lb.request({ upstreams: ["10.1.1.22:80"] });
+    line(t0 + 3.6);
+    c.onLine({ stream: "stderr", timestamp: "2023-11-14T22:15:13.900000000Z", text: "2023/11/14 22:15:13 [error] 9#9: *1 upstream timed out" });
+    expect(n).toBe(14);
+    const s = c.snapshot(20);
+    expect(s.balancer.requests.total).toBe(4 * (1 + 2 + 3) + 4 * 3 + 1 + 2);
+    expect(s.nodes.map((x) => x.requests.total)).toEqual([4 * (1 + 2 + 3) + 1, 4 * 3 + 2]);
+    const perSecond = Object.fromEntries(s.series.points.filter((p) => p.requests > 0).map((p) => [p.t - t0, p.requests]));
+    expect(perSecond).toEqual({ 0: 8, 1: 12, 2: 16, 3: 3 });
+    expect(s.collector.cursor).toBe("2023-11-14T22:15:13.900000000Z");
   });
 });

@@ -7,9 +7,9 @@ import type { CollectorTarget, StatsStore } from "./store";
 const MAINTENANCE_MS = 10 * 60_000;
 
 /**
- * One collector per running environment: polls the database every few seconds, starts a collector
- * when an environment becomes running, updates its node list, and stops it when the environment
- * stops running or is deleted. Every ten minutes it prunes history past the retention.
+ * One collector per running environment: reads the environments after each write to them (checked every few
+ * seconds, see StatsStore.topologyVersion) and at least every resyncMs, starts a collector when an environment
+ * becomes running, updates its node list, and stops it when the environment stops running or is deleted. Every ten minutes it prunes history past the retention.
  */
 export class StatsManager {
   private readonly collectors = new Map<string, EnvironmentCollector>();
@@ -40,11 +40,23 @@ export class StatsManager {
   }
 
   private async run(): Promise<void> {
+    let seen: number | null = null;
+    let recheck = false;
+    let readAt = Number.NEGATIVE_INFINITY;
     while (!this.abort.signal.aborted) {
-      try {
-        await this.sync();
-      } catch (err) {
-        log.warn({ err }, "stats: could not read the environments");
+      // The environments are read again only after a write to them (or their nodes) in this process, and every
+      // resyncMs in any case: a read every syncMs cost the control plane about 1.5 ms of CPU per second.
+      const version = this.store.topologyVersion();
+      if (version !== seen || recheck || Date.now() - readAt >= this.settings.resyncMs) {
+        // A write seen now may belong to a transaction that commits a moment later: read once more next time.
+        recheck = seen !== null && version !== seen;
+        seen = version;
+        readAt = Date.now();
+        try {
+          await this.sync();
+        } catch (err) {
+          log.warn({ err }, "stats: could not read the environments");
+        }
       }
       if (Date.now() - this.lastMaintenance > MAINTENANCE_MS) {
         this.lastMaintenance = Date.now();

@@ -18,8 +18,10 @@ export interface StatsSettings {
   watchedForMs: number;
   /** How often the totals (with the log cursor) are written to the database. */
   flushMs: number;
-  /** How often the manager looks for environments that became running or were deleted. */
+  /** How often the manager checks for a write to environments or nodes (a counter in memory, no database read). */
   syncMs: number;
+  /** How often the manager reads the environments even without a write seen in this process. */
+  resyncMs: number;
   /** Width of one downsampled history row. */
   sampleSeconds: number;
   /**
@@ -44,9 +46,13 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     unwatchedPollMs: 30_000,
     watchedForMs: 30_000,
     // Totals are written for restarts; losing the last seconds costs nothing, they are read again from the cursor
-    // (the balancer's counters are cumulative), so a slow write rate is safe.
-    flushMs: 10_000,
+    // (the balancer's counters are cumulative: even a log rotated meanwhile gives the exact totals from its newest
+    // line), so a slow write rate is safe. Each write costs a few ms of CPU (SQLite's commit included).
+    flushMs: 30_000,
     syncMs: 2000,
+    // Every environment and node is written by this process (the version moves then): this only covers a write
+    // made elsewhere, by hand for instance.
+    resyncMs: 300_000,
     sampleSeconds: 60,
     silenceReopenMs: 12_000,
   };

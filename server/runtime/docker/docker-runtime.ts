@@ -360,7 +360,7 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       // `since` has whole-line precision at best: the cursor check drops the lines up to the one it points at.
       // Only the leading lines: once past the cursor, every line is new, even if the clock stepped back.
-      await pipeLogLines(this.docker, raw, (line) => {
+      await pipeLogLines(raw, (line) => {
         if (after && compareLogTimestamps(line.timestamp, after) <= 0) return;
         after = undefined;
         onLine(line);

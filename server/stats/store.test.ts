@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { useFreshDatabase } from "../testing/unit-db";
+import { emptyTotals } from "./aggregate";
+import { prismaStatsStore, type PersistedState } from "./store";
+
+/** The totals' rows in SQLite: written in one statement, read back as they were, updated in place. */
+
+beforeAll(async () => {
+  await useFreshDatabase();
+});
+
+const state = (n: number): PersistedState => {
+  const totals = emptyTotals();
+  totals.balancer.requests = { total: n, "2xx": n, "3xx": 0, "4xx": 0, "5xx": 0 };
+  totals.balancer.bytes = 10 * n;
+  totals.nodes["node-a"] = { requests: { total: n - 1, "2xx": n - 1, "3xx": 0, "4xx": 0, "5xx": 0 }, failedAttempts: 1 };
+  totals.nodes["node-b"] = { requests: { total: 1, "2xx": 1, "3xx": 0, "4xx": 0, "5xx": 0 }, failedAttempts: 0 };
+  return { totals, cursor: `2026-12-02T19:00:0${n}.000000001Z`, session: { "store-1": { total: { hits: n, misses: 1, evictions: 0 } } } as never, counters: null };
+};
+
+describe("prismaStatsStore.save", () => {
+  it("writes every scope and reads it back; a second save updates the same rows", async () => {
+    expect(await prismaStatsStore.load("env-1")).toBeNull();
+    await prismaStatsStore.save("env-1", state(5));
+    expect(await prismaStatsStore.load("env-1")).toEqual(state(5));
+    const before = await db().statsTotal.findMany({ where: { environmentId: "env-1" }, orderBy: { scope: "asc" } });
+    expect(before.map((r) => r.scope)).toEqual(["balancer", "node-a", "node-b", "session"]);
+    await new Promise((r) => setTimeout(r, 5));
+    await prismaStatsStore.save("env-1", state(7));
+    expect(await prismaStatsStore.load("env-1")).toEqual(state(7));
+    const after = await db().statsTotal.findMany({ where: { environmentId: "env-1" }, orderBy: { scope: "asc" } });
+    expect(after).toHaveLength(4);
+    // updatedAt stays a date Prisma reads (the format its own writes use), and moves with each save.
+    for (const [i, row] of after.entries()) {
+      expect(row.updatedAt).toBeInstanceOf(Date);
+      expect(row.updatedAt.getTime()).toBeGreaterThan(before[i]!.updatedAt.getTime());
+      expect(Math.abs(row.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    }
+    expect(await prismaStatsStore.load("env-2")).toBeNull();
+  });
+});
