@@ -21,6 +21,9 @@ export function AppHeader() {
           <Link href="/" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
             Environments
           </Link>
+          <Link href="/hosts" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
+            Hosts
+          </Link>
           <Link href="/audit" className="rounded-md px-2 py-1.5 text-sm text-muted hover:bg-surface-2 hover:text-fg">
             Audit
           </Link>
@@ -40,7 +43,8 @@ export function AppHeader() {
             }
           >
             {signOut.isPending ? null : <LogOut aria-hidden />}
-            Sign out
+            {/* Icon only on a phone, where the three links leave no room; the name stays for screen readers. */}
+            <span className="sr-only sm:not-sr-only">Sign out</span>
           </Button>
         </div>
       </div>
