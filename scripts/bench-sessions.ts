@@ -160,7 +160,7 @@ interface WrkResult {
 }
 
 /** wrk for SECONDS; its own CPU time from bash's `times` (children's user + system). */
-function runWrk(url: string, seconds: number): Promise<WrkResult> {
+export function runWrk(url: string, seconds: number): Promise<WrkResult> {
   const script = path.join(os.tmpdir(), `phleet-bench-sessions-${process.pid}.lua`);
   fs.writeFileSync(script, WRK_LUA);
   const args = ["-t", String(CONNECTIONS), "-c", String(CONNECTIONS), "-d", `${seconds}s`, "--timeout", "5s", "-s", script, url];

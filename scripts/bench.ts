@@ -4,6 +4,7 @@
  *   node restart and rolling restart times, and the idle control plane's CPU with 1 and 20 environments
  * - image build time from scratch (no cache), per image and per stack
  * - clustered sessions against local files + sticky (scripts/bench-sessions.ts); `npm run bench -- sessions` runs only that
+ * - several hosts on the 3-host Swarm lab (scripts/bench-swarm.ts); `npm run bench -- swarm` runs only that
  * Traffic goes only to 127.0.0.1 (the balancers' published ports).
  */
 import { contextTar } from "../server/images/build";
@@ -17,6 +18,7 @@ import { benchSessions } from "./bench-sessions";
 import { benchStats } from "./bench-stats";
 import { apiOf, benchCreation, benchRestarts, fmt, median, printCreation, printRestarts, STACKS, type CreationFigures, type RestartFigures } from "./bench-ops";
 import { benchIdle, printIdle } from "./bench-idle";
+import { benchSwarm, printSwarm } from "./bench-swarm";
 
 const INSTANCE = "bench";
 
@@ -40,6 +42,10 @@ async function main() {
   prepareBench();
   if (process.argv[2] === "sessions") {
     await benchSessions();
+    return;
+  }
+  if (process.argv[2] === "swarm") {
+    printSwarm(await benchSwarm());
     return;
   }
   await sweepInstance(INSTANCE);
@@ -89,6 +95,7 @@ async function main() {
   await benchStats(); // prints its own table: control-plane CPU and memory with statistics on vs off
   printIdle(await benchIdle()); // its own control plane, restarted with statistics off on the same environments
   await benchSessions(); // prints its own table: clustered sessions against local files + sticky
+  printSwarm(await benchSwarm()); // the 3-host Swarm lab: req/s with 2 and 4 app servers, host death to serving
 }
 
 main().catch((err) => {

@@ -2,7 +2,7 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import type { Host, HostAction, HostList } from "@/server/contracts/hosts";
 import { apiFetch } from "./api";
 
-export const hostKeys = { all: ["hosts"] as const };
+const hostKeys = { all: ["hosts"] as const };
 
 /** Every 2 s: a host's state and the nodes on it change while Swarm moves tasks. */
 export const hostsQuery = () =>

@@ -100,7 +100,9 @@ describe("environments on a 3-host Swarm", () => {
     await until(
       `${drained.name} empties and every node runs elsewhere`,
       async () => {
-        env = (await client.get(env.id)).json;
+        const r = await client.get(env.id);
+        if (r.status !== 200) return false;
+        env = r.json;
         return env.nodes.every((n) => n.status === "running" && !!n.host && n.host !== drained.name);
       },
       120_000,
@@ -141,7 +143,9 @@ describe("environments on a 3-host Swarm", () => {
     await until(
       "every node runs again on a surviving host",
       async () => {
-        now = (await client.get(env.id)).json;
+        const r = await client.get(env.id);
+        if (r.status !== 200) return false; // the managers may be electing a new leader
+        now = r.json;
         return now.nodes.every((n) => n.status === "running" && !!n.host && n.host !== victimName);
       },
       150_000,

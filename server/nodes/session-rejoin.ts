@@ -42,12 +42,18 @@ async function setAppSavePath(rt: ContainerRuntime, envId: string, opts: { joini
     apps.map(async (app) => {
       const php = phpOf(app.type);
       const path = php.sessionIniPath;
+      // An app server that is not running has no worker to reload. Where a stopped node keeps its files (one
+      // engine) the new save_path is written for its next start; where its next start is a new instance (a Swarm
+      // task: provisioned under this same lock, from the store nodes' state then) there is nothing to write.
+      const live = await rt.inspectContainer(app.containerId!);
+      if (!live?.running && rt.instancesAreReplaced) return;
       const current = await rt.readFile(app.containerId!, path);
       if (current === null) return;
       const next = withSavePath(current, savePath, storeIps.length);
       // Unchanged: the call that wrote it has reloaded and waited already (calls run one at a time).
       if (next === current) return;
       await rt.writeFiles(app.containerId!, [{ path, content: next }]);
+      if (!live?.running) return;
       const started = Date.now();
       const r = await reloadAndWait(rt, app.containerId!, php.reload);
       if (r.exitCode !== 0 || r.stderr.trim()) log.warn({ node: app.hostname, exitCode: r.exitCode, err: r.stderr.trim() }, "PHP reload after a save_path change did not finish cleanly");
@@ -106,7 +112,14 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
 
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
   const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
-  const app = nodes.find((n) => n.role === "app" && n.containerId);
+  // The copy runs in an app server that runs now (on several hosts another one may be on a lost host, or waiting to start).
+  let app: (typeof nodes)[number] | undefined;
+  for (const n of nodes.filter((x) => x.role === "app" && x.containerId)) {
+    if ((await rt.inspectContainer(n.containerId!))?.running) {
+      app = n;
+      break;
+    }
+  }
   let result = { copied: 0, newer: 0 };
   if (survivor && app?.containerId) {
     const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, nodeAddress(survivor), nodeAddress(node)], { timeoutMs: 60_000 });

@@ -206,6 +206,11 @@ export interface ContainerRuntime {
    * node's hostname on its network, because a task that moves between hosts gets a new address.
    */
   readonly addressing: "ip" | "name";
+  /**
+   * Whether a node's next start may be a new instance without its files (a Swarm task placed again): the
+   * provisioner then writes them. False on one engine, where a stopped container keeps everything written into it.
+   */
+  readonly instancesAreReplaced: boolean;
   /** Multi-host runtimes: the hook that provisions new instances of a node. */
   setProvisioner?(fn: InstanceProvisioner): void;
   listHosts?(): Promise<HostInfo[]>;

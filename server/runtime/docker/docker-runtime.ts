@@ -37,7 +37,12 @@ const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `
 /** ContainerRuntime over the Docker Engine API (dockerode). 304 and 404 answers count as "already done". */
 export class DockerRuntime implements ContainerRuntime {
   readonly addressing = "ip" as const;
-  constructor(private readonly docker: Docker = new Docker()) {}
+  readonly instancesAreReplaced = false;
+  /** `overlay`: the networks it makes span a Swarm's hosts (attachable, so a one-off container can join them too). */
+  constructor(
+    private readonly docker: Docker = new Docker(),
+    private readonly networkDriver: "bridge" | "overlay" = "bridge",
+  ) {}
 
   async ping(): Promise<void> {
     try {
@@ -53,7 +58,8 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       const net = await this.docker.createNetwork({
         Name: spec.name,
-        Driver: "bridge",
+        Driver: this.networkDriver,
+        ...(this.networkDriver === "overlay" ? { Attachable: true } : {}),
         CheckDuplicate: true,
         Labels: spec.labels,
         IPAM: { Driver: "default", Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },

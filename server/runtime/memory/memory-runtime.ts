@@ -47,6 +47,7 @@ const matches = (labels: Labels, want: Labels) => Object.entries(want).every(([k
 
 export class MemoryRuntime implements ContainerRuntime {
   readonly addressing = "ip" as const;
+  readonly instancesAreReplaced = false;
   readonly containers = new Map<string, MemoryContainer>();
   readonly networks = new Map<string, NetworkState>();
   readonly images = new Map<string, Labels>();

@@ -2,7 +2,6 @@ import type Docker from "dockerode";
 import { sleep, waitFor } from "../../wait";
 import { DockerRuntime } from "../docker/docker-runtime";
 import { statusOf, toRuntimeError } from "../docker/engine-errors";
-import { adoptableNetwork } from "../docker/network-ownership";
 import { RuntimeError } from "../errors";
 import { LABEL } from "../labels";
 import type {
@@ -70,6 +69,7 @@ const NODES_TTL_MS = 1000;
 /** How long a manager that answered is used without asking again, and how long an engine may take to answer a check. */
 const MANAGER_RECHECK_MS = 2000;
 const ENGINE_ANSWER_MS = 3000;
+const LEADER_ELECTION_MS = 15_000;
 
 function bounded<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -88,6 +88,7 @@ function bounded<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
  */
 export class SwarmRuntime implements ContainerRuntime {
   readonly addressing = "name" as const;
+  readonly instancesAreReplaced = true;
   private readonly hosts: { name: string; docker: Docker; rt: DockerRuntime }[];
   private readonly builder: DockerRuntime;
   private provisioner: InstanceProvisioner | null = null;
@@ -118,17 +119,22 @@ export class SwarmRuntime implements ContainerRuntime {
     if (preferred && Date.now() - this.managerCheckedAt < MANAGER_RECHECK_MS) return preferred.docker;
     let last: unknown;
     const order = [this.managerIndex, ...this.hosts.keys()].filter((v, i, a) => a.indexOf(v) === i);
-    for (const i of order) {
-      const h = this.hosts[i]!;
-      try {
-        await bounded(h.docker.listNodes({ filters: JSON.stringify({ role: ["manager"] }) }), ENGINE_ANSWER_MS, `${h.name} did not answer`);
-        this.managerIndex = i;
-        this.managerCheckedAt = Date.now();
-        return h.docker;
-      } catch (err) {
-        last = err;
+    // While the managers elect a new leader (the old one was on a lost host) none answers for a few seconds.
+    const deadline = Date.now() + LEADER_ELECTION_MS;
+    do {
+      for (const i of order) {
+        const h = this.hosts[i]!;
+        try {
+          await bounded(h.docker.listNodes({ filters: JSON.stringify({ role: ["manager"] }) }), ENGINE_ANSWER_MS, `${h.name} did not answer`);
+          this.managerIndex = i;
+          this.managerCheckedAt = Date.now();
+          return h.docker;
+        } catch (err) {
+          last = err;
+        }
       }
-    }
+      await sleep(500);
+    } while (Date.now() < deadline);
     throw toRuntimeError(last, "reach a Swarm manager");
   }
 
@@ -153,9 +159,10 @@ export class SwarmRuntime implements ContainerRuntime {
    */
   private async nodeIsUp(nodeId: string | undefined): Promise<boolean> {
     const n = (await this.nodes()).find((x) => x.ID === nodeId);
-    if (n?.Status?.State !== "ready") return false;
+    // "unknown" is what a new leader says of every node until it hears from it: the engine's answer decides.
+    if (!n || n.Status?.State === "down") return false;
     const host = this.hostOfNode(n);
-    if (!host) return true;
+    if (!host) return n.Status?.State === "ready";
     const seen = this.engineSeen.get(host.name);
     if (seen && Date.now() - seen.at < MANAGER_RECHECK_MS) return seen.up;
     const up = await bounded(host.docker.ping(), ENGINE_ANSWER_MS, "no answer").then(() => true, () => false);
@@ -318,23 +325,7 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async ensureNetwork(spec: NetworkSpec): Promise<NetworkState> {
-    const existing = (await this.listNetworks()).find((n) => n.name === spec.name);
-    if (existing) return adoptableNetwork(existing, spec);
-    try {
-      const net = await (await this.manager()).createNetwork({
-        Name: spec.name,
-        Driver: "overlay",
-        // Attachable: a one-off container (a test's client, a migration) can join it like a task.
-        Attachable: true,
-        CheckDuplicate: true,
-        Labels: spec.labels,
-        IPAM: { Driver: "default", Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
-      });
-      const info = (await net.inspect()) as { Id: string; Name: string; Labels?: Labels };
-      return { id: info.Id, name: info.Name, labels: info.Labels ?? {}, subnets: [spec.subnet] };
-    } catch (err) {
-      throw toRuntimeError(err, `create network ${spec.name}`);
-    }
+    return new DockerRuntime(await this.manager(), "overlay").ensureNetwork(spec);
   }
 
   async removeNetwork(name: string): Promise<void> {
@@ -548,12 +539,25 @@ export class SwarmRuntime implements ContainerRuntime {
     return fn(await this.waitPlaced(id, 60_000));
   }
 
-  exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult> {
-    return this.on(id, (p) => p.host.exec(p.containerId, cmd, options));
+  /**
+   * Like an engine's exec into a created container, an exec into a task behind its gate is refused: a command
+   * meant for a running node (`apache2ctl graceful` starts Apache when it is not running) must not start the
+   * node's server before Phleet has provisioned it.
+   */
+  private async running(id: string): Promise<Placed> {
+    const p = await this.waitPlaced(id, 60_000);
+    if (!(await this.isGateOpen(p))) throw new RuntimeError(`${p.service.Spec.Name} is not started yet (its task waits for Phleet)`, "conflict", 409);
+    return p;
   }
 
-  openExec(id: string, cmd: string[], options: ExecSessionOptions): Promise<ExecSession> {
-    return this.on(id, (p) => p.host.openExec(p.containerId, cmd, options));
+  async exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult> {
+    const p = await this.running(id);
+    return p.host.exec(p.containerId, cmd, options);
+  }
+
+  async openExec(id: string, cmd: string[], options: ExecSessionOptions): Promise<ExecSession> {
+    const p = await this.running(id);
+    return p.host.openExec(p.containerId, cmd, options);
   }
 
   writeFiles(id: string, files: FileSpec[]): Promise<void> {
@@ -617,7 +621,8 @@ export class SwarmRuntime implements ContainerRuntime {
         try {
           const nodes = await this.nodes(true);
           for (const n of nodes) {
-            const isDown = n.Status?.State !== "ready";
+            // Only "down": after a leader change every node reads "unknown" for a few seconds.
+            const isDown = n.Status?.State === "down";
             if (isDown && !down.has(n.ID)) {
               down.add(n.ID);
               for (const [service, at] of lastHost) {
