@@ -112,8 +112,9 @@ describe("environments on a 3-host Swarm", () => {
     await sleep(3000);
     const report = await load.stop();
     log(`drained ${drained.name} (${drained.nodes.map((n) => n.hostname).join(", ")}) in ${(emptiedMs / 1000).toFixed(1)} s: ${placement(env)}; ${report.requests} requests, ${report.failed} failed, ${report.resets} resets, ${report.stale} stale`);
-    // Printed, not asserted (issue 18 is open on this point): 0 failed and 0 resets in one run, 4 resets on the
-    // moved app server in another. Asserted: the load kept being served through the whole drain.
+    // Printed, not asserted yet (issue 18 is open on this point): 2-4 resets per drain before the host's nodes left
+    // first (hosts/service.ts), 0 in the run after; more runs are needed before 0 is a promise. Asserted: the load
+    // kept being served through the whole drain.
     expect(report.ok).toBeGreaterThan(report.requests * 0.9);
     const after = ((await client.call("GET", "/api/v1/hosts")).json as HostList).hosts.find((h) => h.id === drained.id)!;
     expect(after.nodes).toEqual([]);
@@ -159,9 +160,9 @@ describe("environments on a 3-host Swarm", () => {
         `${report.requests} requests, ${report.failed} failed, ${report.resets} resets, ${report.stale} stale`,
     );
     for (const id of lost) expect(now.nodes.find((n) => n.id === id)?.host).not.toBe(victimName);
-    // Printed, not asserted (the goal is 0; issue 18 is open on this point): 0 failed and 0 resets in one run; in
-    // another 2 requests in flight on the lost host timed out and 3 sessions were reset. Asserted: the load kept
-    // being served.
+    // Printed, not asserted yet (the goal is 0; issue 18 is open on this point): 1-4 resets in most runs before the
+    // fixes of session-rejoin.ts and the Swarm runtime's gate, 0 in the two runs after; requests in flight on the
+    // lost host can still fail (0-5 seen). Asserted: the load kept being served.
     if (report.failures.length) log(`failures: ${report.failures.slice(0, 5).join(" | ")}`);
     expect(report.ok).toBeGreaterThan(report.requests * 0.9);
     // Both memcached nodes hold every session again: a request after the re-admission keeps counting.
