@@ -39,13 +39,17 @@ export async function benchSwarm(): Promise<SwarmFigures> {
     PHLEET_LOG_LEVEL: "warn",
   });
   const api = apiOf(app.url, token);
-  const get = async (id: string) => (await api("GET", `/api/v1/environments/${id}`)).json as Environment;
+  // null while the API cannot answer (the managers electing a new leader after a host's loss, say).
+  const get = async (id: string) => {
+    const r = await api("GET", `/api/v1/environments/${id}`);
+    return r.status === 200 ? (r.json as Environment) : null;
+  };
   const waitFor = async (what: string, id: string, ok: (e: Environment) => boolean, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const e = await get(id);
-      if (ok(e)) return e;
-      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (${e.status}, ${e.error ?? ""})`);
+      if (e && ok(e)) return e;
+      if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (${e?.status ?? "no answer"}, ${e?.error ?? ""})`);
       await sleep(1000);
     }
   };
