@@ -2,6 +2,7 @@ import Docker from "dockerode";
 import { ensureImage, imageTag } from "../images/build";
 import { LABEL, managedLabels } from "../runtime/labels";
 import { DockerRuntime } from "../runtime/docker/docker-runtime";
+import { pushToRegistry } from "../runtime/swarm/registry";
 import { waitFor } from "../wait";
 import { subnetPoolOf } from "./instances";
 import { labTargets } from "./session-client";
@@ -185,12 +186,14 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
   log(`Swarm of ${count} managers ready ${(startMs / 1000).toFixed(1)} s after the first container`);
 
   const dead = new Set<LabHost>();
+  // The machine pushes through loopback; the hosts pull by the registry's name on the lab bridge.
+  const registryAddress = { push: `127.0.0.1:${registryPort}`, pull: `${REGISTRY_NAME}:${REGISTRY_PORT}` };
   return {
     instance,
     network,
     hosts,
     startMs,
-    registry: { push: `127.0.0.1:${registryPort}`, pull: `${REGISTRY_NAME}:${REGISTRY_PORT}` },
+    registry: registryAddress,
     swarmHostsSetting: hosts.map((h) => `${h.name}=tcp://${h.ip}:${ENGINE_PORT}`).join(","),
     async manager() {
       for (const h of hosts) {
@@ -206,25 +209,7 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
     },
     async pushImage(name) {
       await ensureImage(new DockerRuntime(), name);
-      const [repo, tag] = imageTag(name).split(":") as [string, string];
-      const pushRepo = `127.0.0.1:${registryPort}/${repo}`;
-      await docker.getImage(imageTag(name)).tag({ repo: pushRepo, tag });
-      try {
-        const stream = await docker.getImage(`${pushRepo}:${tag}`).push({
-          // The engine refuses a push without this header; the lab registry has no accounts, so it names only the server.
-          authconfig: { serveraddress: `127.0.0.1:${registryPort}` },
-        });
-        await new Promise<void>((resolve, reject) =>
-          docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
-            const failed = err?.message ?? events.find((e) => e.error)?.error;
-            if (failed) reject(new Error(`push of ${imageTag(name)} to the lab registry failed: ${failed}`));
-            else resolve();
-          }),
-        );
-      } finally {
-        await docker.getImage(`${pushRepo}:${tag}`).remove({ noprune: true }).catch(() => undefined);
-      }
-      return `${REGISTRY_NAME}:${REGISTRY_PORT}/${repo}:${tag}`;
+      return pushToRegistry(docker, imageTag(name), registryAddress);
     },
     async memoryMb() {
       const containers = [...hosts.map((h) => ({ name: h.name, id: h.containerId })), { name: "registry", id: registry.id }];

@@ -27,6 +27,7 @@ import type {
   VolumeSpec,
   VolumeState,
 } from "../types";
+import { pushToRegistry, type RegistryAddress } from "./registry";
 import { currentTask, GATE_FILE, isUp, placementConstraints, serviceSpec, stateOfService, type ImageRun, type SwarmService, type SwarmTask } from "./service-spec";
 
 /** One host of the Swarm as the control plane reaches it: its own engine (exec, archives, logs, stats of its tasks). */
@@ -42,7 +43,7 @@ export interface SwarmRuntimeOptions {
   /** The engine that builds node images (the control plane's own). */
   builder: Docker;
   /** Where images go: pushed through `push`, pulled by the hosts from `pull` (both host:port). None: the hosts have them. */
-  registry?: { push: string; pull: string };
+  registry?: RegistryAddress;
 }
 
 interface SwarmNodeInfo {
@@ -389,25 +390,7 @@ export class SwarmRuntime implements ContainerRuntime {
     if (!registry) return Promise.resolve(tag);
     let ref = this.pushed.get(tag);
     if (!ref) {
-      ref = (async () => {
-        const [repo, version] = tag.split(":") as [string, string];
-        const pushRepo = `${registry.push}/${repo}`;
-        const docker = this.opts.builder;
-        try {
-          await docker.getImage(tag).tag({ repo: pushRepo, tag: version });
-          const stream = await docker.getImage(`${pushRepo}:${version}`).push({ authconfig: { serveraddress: registry.push } });
-          await new Promise<void>((resolve, reject) =>
-            docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
-              const failed = err?.message ?? events.find((e) => e.error)?.error;
-              if (failed) reject(new RuntimeError(`push of ${tag} to ${registry.push} failed: ${failed}`, "failed"));
-              else resolve();
-            }),
-          );
-        } finally {
-          await docker.getImage(`${pushRepo}:${version}`).remove({ noprune: true }).catch(() => undefined);
-        }
-        return `${registry.pull}/${repo}:${version}`;
-      })();
+      ref = pushToRegistry(this.opts.builder, tag, registry);
       this.pushed.set(tag, ref);
       ref.catch(() => this.pushed.delete(tag));
     }
