@@ -3,6 +3,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Environment, EnvironmentNode } from "../contracts/environment";
 import type { Host, HostList } from "../contracts/hosts";
+import type { LogPage } from "../contracts/logs";
+import type { Stats } from "../contracts/stats";
+import { files, waitTask } from "../config-files/test-helpers";
+import { demoVariant, tarGzOf } from "../deployments/testing/fixtures";
+import { deployRaw, waitDeployment } from "../deployments/testing/scenario";
 import { api } from "../testing/api-client";
 import { startApp, type TestApp } from "../testing/app-server";
 import { SWARM_ENV_INSTANCE, subnetPoolOf } from "../testing/instances";
@@ -20,6 +25,7 @@ import { sweepInstance } from "../testing/sweep";
  */
 
 const log = (line: string) => console.log(`[swarm] ${line}`);
+const PHP_INI = "/etc/php/8.2/apache2/php.ini";
 
 let lab: SwarmLab | undefined;
 let app: TestApp | undefined;
@@ -72,6 +78,71 @@ describe("environments on a 3-host Swarm", () => {
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(200);
     expect(Object.keys(report.nodes).length, "both app servers answered").toBe(2);
+  });
+
+  test("on nodes of every host: a deployment, a config editor save with a rolling restart, the logs, and the statistics", async () => {
+    expect(env?.status).toBe("running");
+    const apps = byRole(env, "app");
+    const where = `<?php header('Cache-Control: no-store'); echo json_encode(['node' => gethostname(), 'tz' => ini_get('date.timezone'), 'release' => 'swarm-release']);\n`;
+    // Through the balancer, without a session: round robin over the app servers. Answers by app server hostname.
+    const servedBy = async () => {
+      const seen = new Map<string, { node: string; tz: string; release: string }>();
+      for (let i = 0; i < 4 * apps.length; i++) {
+        const r = await fetch(`${env.url}/where.php`, { headers: { connection: "close" } });
+        expect(r.status).toBe(200);
+        const b = (await r.json()) as { node: string; tz: string; release: string };
+        seen.set(b.node, b);
+      }
+      return seen;
+    };
+
+    const deploy = await deployRaw(client, env.id, tarGzOf(demoVariant("swarm-release", { "where.php": where })), "application/gzip", "?message=swarm");
+    expect(deploy.status, JSON.stringify(deploy.json)).toBe(202);
+    const deployed = await waitDeployment(client, env.id, deploy.json.id);
+    expect(deployed.task?.status, JSON.stringify(deployed.task)).toBe("succeeded");
+    const afterDeploy = await servedBy();
+    expect([...afterDeploy.keys()].sort()).toEqual(apps.map((a) => a.hostname).sort());
+    for (const b of afterDeploy.values()) expect(b.release).toBe("swarm-release");
+
+    // The config editor: php.ini saved layer-wide, each app server restarted in turn (on Swarm, a new task that
+    // is provisioned with the saved file, the release and the rest before it starts).
+    const layer = files(client, `/api/v1/environments/${env.id}/layers/app`);
+    const file = await layer.read(PHP_INI);
+    expect(file.status, JSON.stringify(file.json)).toBe(200);
+    expect(file.json.scope.hostnames.sort()).toEqual(apps.map((a) => a.hostname).sort());
+    const content = file.json.content.replace(/^;?date\.timezone =.*$/m, "date.timezone = Europe/Paris");
+    expect(content).not.toBe(file.json.content);
+    const saved = await layer.save(PHP_INI, { content, baseSha256: file.json.sha256, message: "timezone", apply: "restart", healthTimeoutMs: 90_000 });
+    expect(saved.status, JSON.stringify(saved.json)).toBe(202);
+    const restartedAt = Date.now();
+    const task = await waitTask(client, env.id, saved.json.task!.id);
+    expect(task.status, JSON.stringify(task)).toBe("succeeded");
+    log(`php.ini saved on ${apps.length} app servers on different hosts, rolling restart in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
+    env = (await client.get(env.id)).json;
+    const afterSave = await servedBy();
+    expect([...afterSave.keys()].sort()).toEqual(apps.map((a) => a.hostname).sort());
+    for (const b of afterSave.values()) expect(b).toEqual({ node: b.node, tz: "Europe/Paris", release: "swarm-release" });
+    const hosts = byRole(env, "app").map((n) => n.host);
+    expect(new Set(hosts).size, `app servers still on different hosts after their restart: ${placement(env)}`).toBe(hosts.length);
+
+    // Logs of the layer: the access log lines of every app server, read from its host's engine.
+    await until("the access log of every app server shows /where.php", async () => {
+      const r = await client.call("GET", `/api/v1/environments/${env.id}/layers/app/logs?source=access&tail=500`);
+      if (r.status !== 200) return false;
+      const items = (r.json as LogPage).items.filter((e) => e.text.includes("/where.php"));
+      return apps.every((a) => items.some((e) => e.node.id === a.id));
+    }, 15_000, 500);
+
+    // Statistics: requests counted per app server from the balancer's log, CPU from each node's host engine.
+    await until("statistics count requests on every app server and read every node's CPU", async () => {
+      const r = await client.call("GET", `/api/v1/environments/${env.id}/stats`);
+      if (r.status !== 200) return false;
+      const s = r.json as Stats;
+      return s.collector.state === "following" && apps.every((a) => {
+        const n = s.nodes.find((x) => x.id === a.id);
+        return !!n && n.requests.total >= 4 && n.cpuPercent !== null;
+      });
+    }, 30_000, 1000);
   });
 
   test("the hosts API lists each host with the nodes it runs; a drained host empties under load with no failed request, and is activated again", async () => {
@@ -131,6 +202,8 @@ describe("environments on a 3-host Swarm", () => {
       .map((n) => n.host)
       .find((h) => h !== balancerHost && byRole(env, "session").some((s) => s.host === h));
     expect(victimName, `a host with an app server and a memcached node but not the balancer: ${placement(env)}`).toBeTruthy();
+    const appHosts = byRole(env, "app").map((n) => n.host);
+    expect(new Set(appHosts).size, `app servers on different hosts before the kill (after the drain): ${placement(env)}`).toBe(appHosts.length);
     const victim = lab!.hosts.find((h) => h.name === victimName) as LabHost;
     const lost = env.nodes.filter((n) => n.host === victimName).map((n) => n.id);
 
@@ -141,17 +214,23 @@ describe("environments on a 3-host Swarm", () => {
     log(`killed ${victim.name}, which ran ${env.nodes.filter((n) => n.host === victimName).map((n) => n.hostname).join(", ")}`);
 
     let now = env;
+    let shown = "";
     await until(
       "every node runs again on a surviving host",
       async () => {
         const r = await client.get(env.id);
         if (r.status !== 200) return false; // the managers may be electing a new leader
         now = r.json;
+        // Each change of what the API shows, with the time since the kill: where a slow recovery waited.
+        if (placement(now) !== shown) log(`+${((Date.now() - killedAt) / 1000).toFixed(1)} s: ${(shown = placement(now))}`);
         return now.nodes.every((n) => n.status === "running" && !!n.host && n.host !== victimName);
       },
       150_000,
       1000,
-    );
+    ).catch(async (err: Error) => {
+      const hosts = ((await client.call("GET", "/api/v1/hosts")).json as HostList | null)?.hosts ?? [];
+      throw new Error(`${err.message}; nodes: ${placement(now)}; hosts: ${hosts.map((h) => `${h.name} ${h.state}/${h.availability}`).join(", ")}`);
+    });
     const servingAfterMs = Date.now() - killedAt;
     await sleep(5000);
     const report = await load.stop();

@@ -14,7 +14,15 @@ export const GATE_FILE = "/run/phleet-start";
  * container exists" and "the node runs" that the single engine has between create and start, to write the
  * node's files (its layer's saved config, secrets, release) into it.
  */
-const GATE_SCRIPT = `while [ ! -e ${GATE_FILE} ]; do sleep 0.1; done; exec "$@"`;
+// The TERM trap: a task stopped while it waits (Phleet moving it before it serves) exits at once instead of
+// holding up Swarm for the stop grace period; exec resets the trap for the node's own process.
+const GATE_SCRIPT = `trap 'exit 0' TERM; while [ ! -e ${GATE_FILE} ]; do sleep 0.1; done; exec "$@"`;
+
+/**
+ * The service label that keeps a node's ContainerSpec.spreadOver (JSON): the labels of the nodes it is placed
+ * away from, read again whenever Swarm gives the service a new task.
+ */
+export const SPREAD_LABEL = "phleet.swarm.spread-over";
 
 /** What the spec needs to know of the node image (from the builder engine's inspect). */
 export interface ImageRun {
@@ -32,12 +40,19 @@ export interface PlacementInput {
   pinTo?: string;
 }
 
-/** Constraints for a new service: pinned, or away from the layer's other hosts when some other host is ready. */
+/** Constraints for a new task: pinned, or away from the layer's other hosts when some other host is ready. */
 export function placementConstraints(p: PlacementInput): string[] {
   if (p.pinTo) return [`node.id==${p.pinTo}`];
   const free = p.available.filter((id) => !p.avoid.includes(id));
   return free.length ? p.avoid.map((id) => `node.id!=${id}`) : [];
 }
+
+/**
+ * Whether a task on `nodeId` breaks the constraints its layer asks for now. Swarm reschedules a moved task with
+ * the constraints its service was created with, which do not know the layer's later nodes: the first node of a
+ * layer, created with none, can be moved onto the host of the second.
+ */
+export const breaksSpread = (nodeId: string, constraints: string[]): boolean => constraints.includes(`node.id!=${nodeId}`);
 
 const SECOND_NS = 1_000_000_000;
 
@@ -45,7 +60,7 @@ export function serviceSpec(spec: ContainerSpec, opts: { image: string; run: Ima
   const test = opts.run.healthcheck?.Test;
   return {
     Name: spec.name,
-    Labels: spec.labels,
+    Labels: spec.spreadOver ? { ...spec.labels, [SPREAD_LABEL]: JSON.stringify(spec.spreadOver) } : spec.labels,
     TaskTemplate: {
       ContainerSpec: {
         Image: opts.image,

@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import { log } from "../../log";
 import { sleep, waitFor } from "../../wait";
 import { DockerRuntime } from "../docker/docker-runtime";
 import { statusOf, toRuntimeError } from "../docker/engine-errors";
@@ -28,7 +29,19 @@ import type {
   VolumeState,
 } from "../types";
 import { pushToRegistry, type RegistryAddress } from "./registry";
-import { currentTask, GATE_FILE, isUp, placementConstraints, serviceSpec, stateOfService, type ImageRun, type SwarmService, type SwarmTask } from "./service-spec";
+import {
+  breaksSpread,
+  currentTask,
+  GATE_FILE,
+  isUp,
+  placementConstraints,
+  serviceSpec,
+  SPREAD_LABEL,
+  stateOfService,
+  type ImageRun,
+  type SwarmService,
+  type SwarmTask,
+} from "./service-spec";
 
 /** One host of the Swarm as the control plane reaches it: its own engine (exec, archives, logs, stats of its tasks). */
 export interface SwarmHostEngine {
@@ -66,6 +79,8 @@ const SWARM_SERVICE_LABEL = "com.docker.swarm.service.id";
 const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 /** How long an operation on a node waits for Swarm to (re)place its task: a lost host is seen in seconds, a pull takes longer. */
 const PLACE_TIMEOUT_MS = 120_000;
+/** How long a task may wait for a host its constraints allow before they are recomputed (relaxSpread). */
+const RELAX_AFTER_MS = 3000;
 const NODES_TTL_MS = 1000;
 /** How long a manager that answered is used without asking again, and how long an engine may take to answer a check. */
 const MANAGER_RECHECK_MS = 2000;
@@ -258,10 +273,15 @@ export class SwarmRuntime implements ContainerRuntime {
   private async waitPlaced(serviceId: string, timeoutMs = PLACE_TIMEOUT_MS): Promise<Placed> {
     const deadline = Date.now() + timeoutMs;
     let lastTask: SwarmTask | undefined;
+    let unplaceableSince: number | null = null;
     for (;;) {
       const p = await this.placed(serviceId);
       if (p) return p;
       lastTask = currentTask(await this.tasksOf(serviceId));
+      if (lastTask?.Status.State === "pending" && /no suitable node/.test(lastTask.Status.Err ?? "")) {
+        unplaceableSince ??= Date.now();
+        if (Date.now() - unplaceableSince > RELAX_AFTER_MS && (await this.relaxSpread(serviceId))) unplaceableSince = null;
+      } else unplaceableSince = null;
       if (Date.now() > deadline) {
         const why = lastTask ? `${lastTask.Status.State}${lastTask.Status.Err ? `: ${lastTask.Status.Err}` : ""}` : "no task";
         throw new RuntimeError(`Swarm did not run service ${serviceId.slice(0, 12)} within ${Math.round(timeoutMs / 1000)} s (${why})`, "timeout");
@@ -408,14 +428,69 @@ export class SwarmRuntime implements ContainerRuntime {
       const pinTo = [...available].sort((a, b) => load(a) - load(b))[0];
       return placementConstraints({ avoid: [], available, pinTo });
     }
-    if (!spec.spreadOver) return [];
-    const siblings = (await this.services(spec.spreadOver)).filter((s) => s.Spec.Name !== spec.name);
+    return spec.spreadOver ? this.spreadConstraints(spec.spreadOver, spec.name, available) : [];
+  }
+
+  /** Away from the hosts that run the other nodes matching `spreadOver` now, while some other host is ready. */
+  private async spreadConstraints(spreadOver: Labels, name: string, available?: string[]): Promise<string[]> {
+    available ??= (await this.nodes(true)).filter((n) => n.Status?.State === "ready" && n.Spec?.Availability === "active").map((n) => n.ID);
+    const siblings = (await this.services(spreadOver)).filter((s) => s.Spec.Name !== name);
     const avoid: string[] = [];
     for (const s of siblings) {
       const t = currentTask(await this.tasksOf(s.ID));
       if (t?.NodeID) avoid.push(t.NodeID);
     }
     return placementConstraints({ avoid: [...new Set(avoid)], available });
+  }
+
+  /** New placement constraints: Swarm replaces the service's task with one placed under them. */
+  private async setConstraints(svc: SwarmService, constraints: string[], what: string): Promise<void> {
+    const template = (svc.Spec.TaskTemplate ?? {}) as Record<string, unknown>;
+    try {
+      await (await this.manager()).getService(svc.ID).update({ version: svc.Version.Index, ...svc.Spec, TaskTemplate: { ...template, Placement: { Constraints: constraints } } });
+    } catch (err) {
+      throw toRuntimeError(err, what);
+    }
+  }
+
+  /**
+   * A task no host can take under its service's constraints (they keep it away from hosts its layer used when it
+   * was placed, and those hosts may be all that is left): the constraints of now, which ask for nothing when no
+   * free host is ready, so that the node runs beside another of its layer rather than not at all. A database
+   * node, pinned to the host that has its volume, is left pending. Whether the constraints changed.
+   */
+  private async relaxSpread(serviceId: string): Promise<boolean> {
+    const svc = await this.service(serviceId);
+    const raw = svc?.Spec.Labels?.[SPREAD_LABEL];
+    if (!svc || !raw) return false;
+    const current = (svc.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? [];
+    const constraints = await this.spreadConstraints(JSON.parse(raw) as Labels, svc.Spec.Name);
+    if (JSON.stringify(constraints) === JSON.stringify(current)) return false;
+    await this.setConstraints(svc, constraints, `place ${svc.Spec.Name} on the hosts that are left`);
+    log.warn({ node: svc.Spec.Name, constraints }, "no host could take the node under its layer's spread: placed by the hosts that are left");
+    return true;
+  }
+
+  /**
+   * A new task that Swarm put on the host of another node of its layer while a free host is ready (see
+   * breaksSpread) is moved before its gate opens, while it serves nothing yet: the service gets the layer's
+   * constraints of now, and Swarm replaces the task. Otherwise one host's loss could take a whole layer.
+   */
+  private async respread(p: Placed): Promise<Placed> {
+    const raw = p.service.Spec.Labels?.[SPREAD_LABEL];
+    if (!raw || !p.task.NodeID) return p;
+    const constraints = await this.spreadConstraints(JSON.parse(raw) as Labels, p.service.Spec.Name);
+    if (!breaksSpread(p.task.NodeID, constraints)) return p;
+    const svc = p.service;
+    await this.setConstraints(svc, constraints, `move ${svc.Spec.Name} away from the host of another node of its layer`);
+    log.info({ node: svc.Spec.Name, from: p.hostName, constraints }, "task moved away from a host its layer already uses");
+    const deadline = Date.now() + PLACE_TIMEOUT_MS;
+    for (;;) {
+      const next = await this.placed(svc.ID);
+      if (next && next.task.ID !== p.task.ID) return next;
+      if (Date.now() > deadline) throw new RuntimeError(`Swarm did not run a new task of ${svc.Spec.Name} within ${PLACE_TIMEOUT_MS / 1000} s after moving it`, "timeout");
+      await sleep(250);
+    }
   }
 
   async createContainer(spec: ContainerSpec): Promise<ContainerState> {
@@ -426,7 +501,9 @@ export class SwarmRuntime implements ContainerRuntime {
       const create = async () => {
         let created: SwarmService | null;
         try {
-          const res = (await manager.createService(serviceSpec(spec, { image, run, constraints: await this.constraints(spec) }) as never)) as { id?: string; ID?: string };
+          const constraints = await this.constraints(spec);
+          const res = (await manager.createService(serviceSpec(spec, { image, run, constraints }) as never)) as { id?: string; ID?: string };
+          log.info({ node: spec.name, constraints }, "service created");
           created = await this.service(res.id ?? res.ID ?? spec.name);
         } catch (err) {
           throw toRuntimeError(err, `create service ${spec.name}`);
@@ -465,8 +542,9 @@ export class SwarmRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     await this.scale(id, 1);
-    const p = await this.waitPlaced(id);
+    let p = await this.waitPlaced(id);
     if (await this.isGateOpen(p)) return;
+    p = await this.respread(p);
     await this.provision(p);
     await this.openGate(p);
   }
