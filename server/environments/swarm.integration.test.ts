@@ -208,8 +208,13 @@ describe("environments on a 3-host Swarm", () => {
     const lost = env.nodes.filter((n) => n.host === victimName).map((n) => n.id);
 
     const load = startLoad(env.url!, { sessions: 6, maxRequests: 30_000, maxMs: 150_000 });
+    // Diagnostic, printed: what a surviving app server's DNS answers for the lost session node's name.
+    const survivor = byRole(env, "app").find((n) => n.host !== victimName)!;
+    const lostStore = byRole(env, "session").find((n) => n.host === victimName)!;
+    const dns = probeDns(lab!.hosts.find((h) => h.name === survivor.host)!, survivor.containerId!, lostStore.hostname);
     await sleep(3000);
     const killedAt = Date.now();
+    dns.mark(killedAt);
     await lab!.killHost(victim);
     log(`killed ${victim.name}, which ran ${env.nodes.filter((n) => n.host === victimName).map((n) => n.hostname).join(", ")}`);
 
@@ -234,6 +239,7 @@ describe("environments on a 3-host Swarm", () => {
     const servingAfterMs = Date.now() - killedAt;
     await sleep(5000);
     const report = await load.stop();
+    log(`DNS of ${lostStore.hostname} in ${survivor.hostname}: ${(await dns.stop()).join(" | ")}`);
     log(
       `every node serving again ${(servingAfterMs / 1000).toFixed(1)} s after the kill: ${placement(now)}; ` +
         `${report.requests} requests, ${report.failed} failed, ${report.resets} resets, ${report.stale} stale`,
@@ -250,3 +256,50 @@ describe("environments on a 3-host Swarm", () => {
     expect(afterReport.failures).toEqual([]);
   });
 });
+
+/** Polls `getent ahostsv4 name` in a node's task container on a lab host; each change with its time after mark(). */
+function probeDns(host: LabHost, serviceId: string, name: string) {
+  const seen: string[] = [];
+  let t0 = Date.now();
+  let last = "";
+  let stopped = false;
+  const loop = (async () => {
+    const deadline = Date.now() + 180_000;
+    while (!stopped && Date.now() < deadline) {
+      try {
+        const [c] = await host.engine.listContainers({ filters: { label: [`com.docker.swarm.service.id=${serviceId}`], status: ["running"] } });
+        if (c) {
+          const exec = await host.engine.getContainer(c.Id).exec({ Cmd: ["sh", "-c", `getent ahostsv4 ${name} | awk '{print $1}' | sort -u | tr '\\n' ' '`], AttachStdout: true, AttachStderr: true });
+          const stream = await exec.start({ hijack: true, stdin: false });
+          const chunks: Buffer[] = [];
+          stream.on("data", (b: Buffer) => chunks.push(b));
+          await new Promise((r) => stream.on("end", r));
+          // Multiplexed frames: 8-byte headers before each payload.
+          const raw = Buffer.concat(chunks);
+          let out = "";
+          for (let i = 0; i + 8 <= raw.length; ) {
+            const len = raw.readUInt32BE(i + 4);
+            out += raw.subarray(i + 8, i + 8 + len).toString();
+            i += 8 + len;
+          }
+          const now = out.trim() || "(none)";
+          if (now !== last) seen.push(`+${((Date.now() - t0) / 1000).toFixed(1)} s ${(last = now)}`);
+        }
+      } catch (err) {
+        seen.push(`error ${(err as Error).message.slice(0, 60)}`);
+      }
+      await sleep(300);
+    }
+  })();
+  return {
+    mark(at: number) {
+      t0 = at;
+      seen.push(`(kill at +0 s; before: ${last})`);
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+      return seen;
+    },
+  };
+}

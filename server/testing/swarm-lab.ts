@@ -34,8 +34,13 @@ const REGISTRY_NAME = "lab-registry";
 const REGISTRY_PORT = 5000;
 /** Each host's memory ceiling (its engine and every task it runs): keeps a runaway test from taking the machine. */
 const HOST_MEMORY_BYTES = 1024 * 1024 * 1024;
-/** Nanoseconds. At 1 s a dead host is marked down in about 4 s instead of about 17 s at the default 5 s. */
-const DISPATCHER_HEARTBEAT_NS = 1_000_000_000;
+/**
+ * Nanoseconds. Shorter than the default 5 s so a dead host is marked down sooner (about 4 s at 1 s, 17 s at 5 s),
+ * but not 1 s: after a leader's host dies, the new leader marks every node "unknown" and then down (and moves its
+ * tasks) unless the node registers with it within 6 heartbeats; at 1 s, live hosts of this loaded machine missed
+ * that window while the election ran, and Swarm moved healthy nodes, both session stores among them.
+ */
+const DISPATCHER_HEARTBEAT_NS = 3_000_000_000;
 
 export interface LabHost {
   /** Also the host's hostname and its Swarm node's name. */
