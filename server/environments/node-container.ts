@@ -1,4 +1,5 @@
 import { config } from "../config";
+import { log } from "../log";
 import { db, type EnvRow, type NodeRow } from "../db/client";
 import type { SessionStoreType } from "../contracts/environment";
 import { imageTag } from "../images/build";
@@ -6,7 +7,7 @@ import { nodeKind, phpOf } from "../node-kinds";
 import { HAPROXY_BACKEND_PATH, HAPROXY_CONF_PATH, renderHaproxyBackend, renderHaproxyConf } from "../node-kinds/haproxy-render";
 import { BALANCER_CONF_PATH, renderBalancerConf, renderSessionIni, renderUpstreamConf, UPSTREAM_CONF_PATH } from "../node-kinds/render";
 import { LABEL, managedLabels } from "../runtime/labels";
-import type { ContainerRuntime, ContainerState, FileSpec } from "../runtime/types";
+import { RESOLVE_BEFORE_START_FILE, type ContainerRuntime, type ContainerState, type FileSpec } from "../runtime/types";
 import { desiredFiles } from "../nodes/desired-files";
 import { limitsForNode } from "../nodes/limits";
 import { containerName, networkName, nodeAddress } from "../nodes/names";
@@ -67,6 +68,19 @@ async function nodeFiles(env: EnvRow, node: NodeRow, all: NodeRow[], database: {
   ];
 }
 
+/**
+ * Several hosts: an app server's process starts once it resolves the session and database nodes that run now
+ * (RESOLVE_BEFORE_START_FILE); a stopped or moving one is not waited for. Nothing on one engine (fixed IPs).
+ */
+async function resolveFirstFiles(rt: ContainerRuntime, node: NodeRow, all: NodeRow[]): Promise<FileSpec[]> {
+  if (rt.addressing !== "name" || node.role !== "app") return [];
+  const names: string[] = [];
+  for (const n of all.filter((x) => (x.role === "session" || x.role === "database") && x.containerId)) {
+    if ((await rt.inspectContainer(n.containerId!).catch(() => null))?.running) names.push(n.hostname);
+  }
+  return [{ path: RESOLVE_BEFORE_START_FILE, content: names.map((n) => `${n}\n`).join("") }];
+}
+
 /** A node's address may change with a new instance (on several hosts): the record follows, for the balancer, statistics and Info. */
 async function recordAddress(node: NodeRow, state: ContainerState, network: string): Promise<NodeRow> {
   const ip = state.ips[network];
@@ -92,7 +106,7 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     restartPolicy: kind.restartPolicy,
     // Rendered and saved files, the session store's secrets, HTTPS (the balancer's certificate and options, the
     // app servers' scheme and cookie ini), and a database node's credentials file.
-    files: await nodeFiles(env, node, all, database),
+    files: [...(await nodeFiles(env, node, all, database)), ...(await resolveFirstFiles(rt, node, all))],
     resources: await limitsForNode(env.id, node.role, node.type),
     volumes: database?.volumes,
     publish:
@@ -123,7 +137,12 @@ export async function provisionNodeInstance(rt: ContainerRuntime, id: string, la
   const current = state ? await recordAddress(row, state, networkName(config().PHLEET_INSTANCE, env.name)) : row;
   const all = env.nodes.map((n) => (n.id === current.id ? current : n));
   const database = current.role === "database" ? await databaseNodeSetup(env.id, current.type) : null;
-  await rt.writeFiles(id, await nodeFiles(env, current, all, database));
+  const files = await nodeFiles(env, current, all, database);
+  await rt.writeFiles(id, [...files, ...(await resolveFirstFiles(rt, current, all))]);
+  if (current.role === "app" && env.sessionType === "memcached") {
+    const ini = files.find((f) => f.path === phpOf(current.type).sessionIniPath)?.content ?? "";
+    log.debug({ node: current.hostname, savePath: /^session\.save_path = "(.*)"$/m.exec(ini)?.[1] }, "new instance of an app server provisioned");
+  }
   await rt.updateResources(id, await limitsForNode(env.id, current.role, current.type));
   await applyAppLayerState(rt, env.id, { role: current.role, containerId: id });
 }

@@ -182,6 +182,7 @@ describe("environments on a 3-host Swarm", () => {
     const emptiedMs = Date.now() - started;
     await sleep(3000);
     const report = await load.stop();
+    if (report.failures.length) log(`failures: ${report.failures.slice(0, 8).join(" | ")}`);
     log(`drained ${drained.name} (${drained.nodes.map((n) => n.hostname).join(", ")}) in ${(emptiedMs / 1000).toFixed(1)} s: ${placement(env)}; ${report.requests} requests, ${report.failed} failed, ${report.resets} resets, ${report.stale} stale`);
     // Printed, not asserted yet (issue 18 is open on this point): 2-4 resets per drain before the host's nodes left
     // first (hosts/service.ts), 0 in the run after; more runs are needed before 0 is a promise. Asserted: the load
@@ -248,7 +249,7 @@ describe("environments on a 3-host Swarm", () => {
     // Printed, not asserted yet (the goal is 0; issue 18 is open on this point): 1-4 resets in most runs before the
     // fixes of session-rejoin.ts and the Swarm runtime's gate, 0 in the two runs after; requests in flight on the
     // lost host can still fail (0-5 seen). Asserted: the load kept being served.
-    if (report.failures.length) log(`failures: ${report.failures.slice(0, 5).join(" | ")}`);
+    if (report.failures.length) log(`failures: ${report.failures.slice(0, 8).join(" | ")}`);
     expect(report.ok).toBeGreaterThan(report.requests * 0.9);
     // Both memcached nodes hold every session again: a request after the re-admission keeps counting.
     const after = startLoad(env.url!, { sessions: 4, maxRequests: 100, maxMs: 30_000 });

@@ -1,4 +1,4 @@
-import { nodeAddress } from "./names";
+import { nodeAddress, waitUntilNamesResolve } from "./names";
 import { db } from "../db/client";
 import { log } from "../log";
 import { RuntimeError } from "../runtime/errors";
@@ -84,7 +84,10 @@ foreach ($keys as $key => $exp) {
   $value = $src->get($key);
   if ($src->getResultCode() !== Memcached::RES_SUCCESS) continue;
   $ttl = $exp <= 0 ? 0 : max(1, $exp - $now);
-  if ($dst->add($key, $value, $ttl)) $copied++; else $kept++;
+  if ($dst->add($key, $value, $ttl)) $copied++;
+  elseif ($dst->getResultCode() === Memcached::RES_NOTSTORED || $dst->getResultCode() === Memcached::RES_DATA_EXISTS) $kept++;
+  // Not "it has a newer copy": the joiner did not take the write (unreachable, unresolvable): a failed refill.
+  else { fwrite(STDERR, "cannot write to $to: " . $dst->getResultMessage() . "\n"); exit(1); }
 }
 echo json_encode(["keys" => count($keys), "copied" => $copied, "newer" => $kept]);
 `;
@@ -107,22 +110,26 @@ export async function rejoinMemcachedNode(rt: ContainerRuntime, nodeId: string):
   await setAppSavePath(rt, envId, { excludeIp: node.ip });
   await rt.startContainer(node.containerId);
   await waitHealthy(rt, node.containerId, node.type, 60_000);
-  // Before the copy, every worker must already write replicas to the joiner, or a write could miss both.
-  await setAppSavePath(rt, envId, { joiningIp: nodeAddress(node) });
 
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
+  // Its address now: a new instance on another host has another IP, recorded when it was provisioned.
+  const joiner = nodes.find((n) => n.id === node.id) ?? node;
   const survivor = nodes.find((n) => n.role === "session" && n.id !== node.id);
-  // The copy runs in an app server that runs now (on several hosts another one may be on a lost host, or waiting to start).
-  let app: (typeof nodes)[number] | undefined;
+  // App servers that run now (on several hosts another one may be on a lost host, or waiting to start).
+  const apps: typeof nodes = [];
   for (const n of nodes.filter((x) => x.role === "app" && x.containerId)) {
-    if ((await rt.inspectContainer(n.containerId!))?.running) {
-      app = n;
-      break;
-    }
+    if ((await rt.inspectContainer(n.containerId!))?.running) apps.push(n);
   }
+  // Each of them must reach the joiner by its name before it is listed: a worker that cannot resolve it would
+  // leave it out, and the replica writes of the next step would miss it.
+  await Promise.all(apps.map((a) => waitUntilNamesResolve(rt, a.containerId!, [joiner])));
+  // Before the copy, every worker must already write replicas to the joiner, or a write could miss both.
+  await setAppSavePath(rt, envId, { joiningIp: nodeAddress(joiner) });
+
+  const app = apps[0];
   let result = { copied: 0, newer: 0 };
   if (survivor && app?.containerId) {
-    const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, nodeAddress(survivor), nodeAddress(node)], { timeoutMs: 60_000 });
+    const r = await rt.exec(app.containerId, ["php", "-r", COPY_SCRIPT, nodeAddress(survivor), nodeAddress(joiner)], { timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new RuntimeError(`copying sessions to ${node.hostname} failed: ${r.stderr.trim() || r.stdout.trim()}`, "failed");
     result = JSON.parse(r.stdout) as typeof result;
   }

@@ -33,6 +33,13 @@ export interface ResourceLimits {
   pids: number;
 }
 
+/**
+ * Where nodes reach each other by name (several hosts, `addressing: "name"`): hostnames listed in this file, one
+ * per line, are waited for (bounded) before the node's own process starts, because the network's DNS names a task
+ * that just moved a few seconds after it runs. Written by Phleet with a node's files; ignored on one engine.
+ */
+export const RESOLVE_BEFORE_START_FILE = "/run/phleet-resolve";
+
 export interface ContainerSpec {
   name: string;
   hostname: string;

@@ -46,7 +46,7 @@ export function startLoad(url: string, opts: { sessions?: number; maxRequests?: 
         report.maxMs = Math.max(report.maxMs, r.ms);
         if (r.status !== 200 || !r.reply) {
           report.failed++;
-          report.failures.push(`${r.status} ${r.body.slice(0, 120)}`);
+          report.failures.push(`${at()} ${r.status} ${r.body.slice(0, 120)}`);
         } else {
           report.ok++;
           report.nodes[r.reply.node] = (report.nodes[r.reply.node] ?? 0) + 1;
@@ -56,13 +56,13 @@ export function startLoad(url: string, opts: { sessions?: number; maxRequests?: 
           } else if (r.reply.visits !== expected) {
             if (r.reply.visits === 1 && last[i]! > 0) report.resets++;
             else report.stale++;
-            report.failures.push(`session ${i}: visits ${r.reply.visits}, expected ${expected} (node ${r.reply.node})`);
+            report.failures.push(`${at()} session ${i}: visits ${r.reply.visits}, expected ${expected} (node ${r.reply.node})`);
           }
           last[i] = r.reply.visits;
         }
       } catch (err) {
         report.failed++;
-        report.failures.push(`error ${(err as Error).message}`);
+        report.failures.push(`${at()} error ${(err as Error).message}`);
       }
       if (opts.pauseMs) await new Promise((res) => setTimeout(res, opts.pauseMs));
     }
@@ -82,6 +82,9 @@ export function startLoad(url: string, opts: { sessions?: number; maxRequests?: 
     },
   };
 }
+
+/** The time of day (UTC, ms) a failure was seen: to line it up with the control plane's log. */
+const at = () => new Date().toISOString().slice(11, 23);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -33,10 +33,12 @@ describe("placement on Swarm", () => {
     expect(serviceSpec({ ...spec, spreadOver: undefined }, { image: "i", run: { entrypoint: [], cmd: [] }, constraints: [] }).Labels).toEqual(spec.labels);
   });
 
-  it("a gated task exits on TERM instead of waiting out the stop grace period, then runs the image's command", () => {
+  it("a gated task exits on TERM instead of waiting out the stop grace period, waits for the names it needs, then runs the image's command", () => {
     const cmd = serviceSpec(spec, { image: "i", run: { entrypoint: ["/entry"], cmd: ["run"] }, constraints: [] }).TaskTemplate.ContainerSpec.Command;
     expect(cmd.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     expect(cmd[2]).toMatch(/^trap 'exit 0' TERM; while \[ ! -e \/run\/phleet-start \]/);
+    // Then the names the node needs, bounded: 200 rounds of 0.1 s at most for all of them.
+    expect(cmd[2]).toContain('for n in $(cat /run/phleet-resolve 2>/dev/null); do while [ $i -lt 200 ] && ! getent hosts "$n"');
     expect(cmd.slice(3)).toEqual(["phleet-gate", "/entry", "run"]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ContainerSpec, ContainerState, ContainerStatus, Labels } from "../types";
+import { RESOLVE_BEFORE_START_FILE, type ContainerSpec, type ContainerState, type ContainerStatus, type Labels } from "../types";
 
 /**
  * Pure translation between Phleet's container terms and Swarm's: a node is a service with one replica whose
@@ -16,7 +16,11 @@ export const GATE_FILE = "/run/phleet-start";
  */
 // The TERM trap: a task stopped while it waits (Phleet moving it before it serves) exits at once instead of
 // holding up Swarm for the stop grace period; exec resets the trap for the node's own process.
-const GATE_SCRIPT = `trap 'exit 0' TERM; while [ ! -e ${GATE_FILE} ]; do sleep 0.1; done; exec "$@"`;
+// Then, for at most 20 s in all, the names of RESOLVE_BEFORE_START_FILE.
+const GATE_SCRIPT =
+  `trap 'exit 0' TERM; while [ ! -e ${GATE_FILE} ]; do sleep 0.1; done; ` +
+  `i=0; for n in $(cat ${RESOLVE_BEFORE_START_FILE} 2>/dev/null); do ` +
+  `while [ $i -lt 200 ] && ! getent hosts "$n" >/dev/null; do sleep 0.1; i=$((i+1)); done; done; exec "$@"`;
 
 /**
  * The service label that keeps a node's ContainerSpec.spreadOver (JSON): the labels of the nodes it is placed
