@@ -5,6 +5,7 @@
  * - image build time from scratch (no cache), per image and per stack
  * - clustered sessions against local files + sticky (scripts/bench-sessions.ts); `npm run bench -- sessions` runs only that
  * - several hosts on the 3-host Swarm lab (scripts/bench-swarm.ts); `npm run bench -- swarm` runs only that
+ * `npm run bench -- creation` runs only the creation figures, `-- operations` creation and the restarts.
  * Traffic goes only to 127.0.0.1 (the balancers' published ports).
  */
 import { contextTar } from "../server/images/build";
@@ -56,10 +57,11 @@ async function main() {
   let deploy: Awaited<ReturnType<typeof benchDeploy>> | undefined;
   const token = app.env.PHLEET_API_TOKEN!;
   const api = apiOf(app.url, token);
-  if (process.argv[2] === "creation") {
-    // Only the creation figures (every stack, both balancer types).
+  if (process.argv[2] === "creation" || process.argv[2] === "operations") {
+    // Only the creation figures (every stack, both balancer types); with "operations", node and rolling restarts too.
     try {
       printCreation(await benchCreation(api));
+      if (process.argv[2] === "operations") printRestarts(await benchRestarts(api));
     } finally {
       await app.stop();
       await sweepInstance(INSTANCE);
