@@ -1,8 +1,11 @@
 import crypto from "node:crypto";
+import tls from "node:tls";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Environment, EnvironmentNode } from "../contracts/environment";
 import type { Host, HostList } from "../contracts/hosts";
+import type { Certificate } from "../contracts/https";
+import { makeCertificate } from "../https/self-signed";
 import type { LogPage } from "../contracts/logs";
 import type { Stats } from "../contracts/stats";
 import { files, waitTask } from "../config-files/test-helpers";
@@ -26,6 +29,7 @@ import { sweepInstance } from "../testing/sweep";
 
 const log = (line: string) => console.log(`[swarm] ${line}`);
 const PHP_INI = "/etc/php/8.2/apache2/php.ini";
+const DOMAIN = "www.swarm-shop.test";
 
 let lab: SwarmLab | undefined;
 let app: TestApp | undefined;
@@ -80,7 +84,7 @@ describe("environments on a 3-host Swarm", () => {
     expect(Object.keys(report.nodes).length, "both app servers answered").toBe(2);
   });
 
-  test("on nodes of every host: a deployment, a config editor save with a rolling restart, the logs, and the statistics", async () => {
+  test("on nodes of every host: a deployment, a config editor save with a rolling restart, HTTPS, the logs, and the statistics", async () => {
     expect(env?.status).toBe("running");
     const apps = byRole(env, "app");
     const where = `<?php header('Cache-Control: no-store'); echo json_encode(['node' => gethostname(), 'tz' => ini_get('date.timezone'), 'release' => 'swarm-release']);\n`;
@@ -132,6 +136,21 @@ describe("environments on a 3-host Swarm", () => {
       const items = (r.json as LogPage).items.filter((e) => e.text.includes("/where.php"));
       return apps.every((a) => items.some((e) => e.node.id === a.id));
     }, 15_000, 500);
+
+    // HTTPS on the balancer's host: the self-signed certificate from the start, then an uploaded one, written into
+    // the balancer's task through its host's engine.
+    const selfSigned = (await client.call("GET", `/api/v1/environments/${env.id}/certificate`)).json as Certificate;
+    expect(selfSigned.source).toBe("self-signed");
+    expect((await servedCertificate(env.httpsUrl!, DOMAIN)).serial.toLowerCase()).toBe(selfSigned.serial!.toLowerCase());
+    // A domain (no ACME here: the certificate is not from ACME, so no order starts) that the upload must cover.
+    expect((await client.call("PUT", `/api/v1/environments/${env.id}/domains`, { domains: [DOMAIN] })).status).toBe(200);
+    const ca = await makeCertificate({ names: [], commonName: "Phleet swarm test CA", isCa: true });
+    const cert = await makeCertificate({ names: [DOMAIN], issuer: ca });
+    const uploaded = await client.call("PUT", `/api/v1/environments/${env.id}/certificate`, { certificate: cert.cert + ca.cert, key: cert.key });
+    expect(uploaded.status, JSON.stringify(uploaded.json)).toBe(200);
+    const served = await servedCertificate(env.httpsUrl!, DOMAIN, ca.cert);
+    expect(served.authorized, served.error ?? "").toBe(true);
+    expect(served.serial.toLowerCase()).toBe((uploaded.json as Certificate).serial!.toLowerCase());
 
     // Statistics: requests counted per app server from the balancer's log, CPU from each node's host engine.
     await until("statistics count requests on every app server and read every node's CPU", async () => {
@@ -303,4 +322,17 @@ function probeDns(host: LabHost, serviceId: string, name: string) {
       return seen;
     },
   };
+}
+
+/** The certificate a balancer serves at `httpsUrl` for `servername`, and whether it verifies against `ca`. */
+function servedCertificate(httpsUrl: string, servername: string, ca?: string): Promise<{ serial: string; authorized: boolean; error: string | null }> {
+  const u = new URL(httpsUrl);
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: u.hostname, port: Number(u.port), servername, ca, rejectUnauthorized: false }, () => {
+      resolve({ serial: s.getPeerCertificate().serialNumber, authorized: s.authorized, error: s.authorizationError ? String(s.authorizationError) : null });
+      s.end();
+    });
+    s.setTimeout(10_000, () => s.destroy(new Error("TLS handshake timed out")));
+    s.on("error", reject);
+  });
 }
