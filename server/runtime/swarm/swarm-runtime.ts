@@ -219,6 +219,7 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async setHostAvailability(hostId: string, availability: "active" | "drain" | "pause"): Promise<void> {
+    if (availability === "drain") await this.moveSpreadNodesOff(hostId);
     const manager = await this.manager();
     try {
       const node = manager.getNode(hostId);
@@ -227,6 +228,31 @@ export class SwarmRuntime implements ContainerRuntime {
       this.nodesCache = null;
     } catch (err) {
       throw toRuntimeError(err, `set host ${hostId} to ${availability}`);
+    }
+  }
+
+  /**
+   * Before a drain: each node that spreads over its layer leaves the host under the constraints of now (and away
+   * from this host), one after the other, each seeing where the last one went. Swarm's drain would move them under
+   * the constraints of their creation, and a node put beside another of its layer would have to move again
+   * (respread) before it could start.
+   */
+  private async moveSpreadNodesOff(hostId: string): Promise<void> {
+    const available = (await this.nodes(true))
+      .filter((n) => n.ID !== hostId && n.Status?.State === "ready" && n.Spec?.Availability === "active")
+      .map((n) => n.ID);
+    for (const svc of await this.services({ [LABEL.managed]: "true" })) {
+      const raw = svc.Spec.Labels?.[SPREAD_LABEL];
+      const task = currentTask(await this.tasksOf(svc.ID));
+      if (!raw || task?.NodeID !== hostId) continue;
+      const spread = await this.spreadConstraints(JSON.parse(raw) as Labels, svc.Spec.Name, available);
+      const constraints = [...new Set([...spread, `node.id!=${hostId}`])];
+      await this.setConstraints(svc, constraints, `move ${svc.Spec.Name} off the host before its drain`);
+      log.info({ node: svc.Spec.Name, constraints }, "node moved off a host before its drain");
+      await waitFor("a host for the moved node", async () => {
+        const next = currentTask(await this.tasksOf(svc.ID));
+        return !!next && next.ID !== task.ID && !!next.NodeID;
+      }, { timeoutMs: 15_000, intervalMs: 100 }).catch(() => undefined);
     }
   }
 
