@@ -14,6 +14,12 @@ const Env = z.object({
     .string()
     .regex(/^\d+\.\d+\.0\.0\/16$/, "PHLEET_SUBNET_POOL must be an a.b.0.0/16 block")
     .default("10.213.0.0/16"),
+  // Several hosts without PHLEET_REGISTRY: the registry Phleet runs (server/runtime/swarm/own-registry.ts).
+  PHLEET_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  PHLEET_REGISTRY_ADVERTISE: z
+    .string()
+    .regex(/^[A-Za-z0-9.:\[\]-]+$/, "PHLEET_REGISTRY_ADVERTISE must be a host name or an IP address")
+    .optional(),
   PHLEET_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(1000).default(90_000),
   // ACME (server/https/acme.ts reads PHLEET_ACME_DIRECTORY_URL and PHLEET_ACME_CA_FILE when it orders).
   PHLEET_ACME_DIRECTORY_URL: z.url("PHLEET_ACME_DIRECTORY_URL must be a URL").optional(),

@@ -3,6 +3,7 @@ import { watchAndHeal } from "../environments/heal";
 import { provisionNodeInstance } from "../environments/node-container";
 import { reconcileForever } from "../environments/reconcile";
 import { startAcmeRenewal } from "../https/renewal";
+import { ensureImageOnce, imageTag } from "../images/build";
 import { log } from "../log";
 import { runtime } from "../runtime";
 import { startStats } from "../stats/background";
@@ -25,6 +26,8 @@ const g = globalThis as unknown as { __phleetBackgroundStarted?: boolean };
 export function startBackground(): void {
   // New instances of a node made by a multi-host runtime (Swarm) get the node's files before they start.
   runtime().setProvisioner?.(provisionNodeInstance);
+  // ... and node images through a registry it may have to run itself, from images/registry.
+  runtime().setImageSource?.(async (name) => (await ensureImageOnce(runtime(), name), imageTag(name)));
   if (g.__phleetBackgroundStarted || process.env.PHLEET_BACKGROUND === "off") return;
   g.__phleetBackgroundStarted = true;
   for (const s of SERVICES) {

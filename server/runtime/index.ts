@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { config } from "../config";
 import { DockerRuntime } from "./docker/docker-runtime";
 import { parseSwarmHosts } from "./swarm/hosts";
 import { SwarmRuntime } from "./swarm/swarm-runtime";
@@ -12,7 +13,8 @@ const g = globalThis as unknown as { __phleetRuntime?: ContainerRuntime };
 
 /**
  * The process-wide runtime: the local Docker engine (or DOCKER_HOST) by default; a Swarm when PHLEET_SWARM_HOSTS
- * lists its hosts (README, "Several hosts"). Images are built on the local engine either way.
+ * lists its hosts (README, "Several hosts"). Images are built on the local engine either way, and reach the hosts
+ * through PHLEET_REGISTRY, or else through a registry Phleet runs on the local engine (swarm/own-registry.ts).
  */
 export function runtime(): ContainerRuntime {
   g.__phleetRuntime ??= fromEnvironment(process.env);
@@ -27,5 +29,6 @@ function fromEnvironment(env: NodeJS.ProcessEnv): ContainerRuntime {
     hosts: parseSwarmHosts(env.PHLEET_SWARM_HOSTS, env.PHLEET_SWARM_TLS_DIR),
     builder: new Docker(),
     registry: pull && push ? { push, pull } : undefined,
+    ownRegistry: { instance: config().PHLEET_INSTANCE, port: config().PHLEET_REGISTRY_PORT, advertise: config().PHLEET_REGISTRY_ADVERTISE },
   });
 }

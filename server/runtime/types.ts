@@ -206,6 +206,8 @@ export interface HostInfo {
  * its node must hold before it starts; the runtime calls it before it lets the instance's process run.
  */
 export type InstanceProvisioner = (rt: ContainerRuntime, id: string, labels: Labels) => Promise<void>;
+/** Builds the image of images/<name> when needed; its local tag. */
+export type ImageSource = (name: string) => Promise<string>;
 
 export interface ContainerRuntime {
   /**
@@ -220,6 +222,8 @@ export interface ContainerRuntime {
   readonly instancesAreReplaced: boolean;
   /** Multi-host runtimes: the hook that provisions new instances of a node. */
   setProvisioner?(fn: InstanceProvisioner): void;
+  /** Multi-host runtimes: how they get an image of their own built (the registry Phleet runs for its hosts). */
+  setImageSource?(fn: ImageSource): void;
   listHosts?(): Promise<HostInfo[]>;
   setHostAvailability?(hostId: string, availability: "active" | "drain" | "pause"): Promise<void>;
   /** The command that joins a new host as a worker (it holds the Swarm's join token: a secret). */

@@ -19,6 +19,7 @@ import type {
   FollowLogsOptions,
   HostInfo,
   ImageBuildProgress,
+  ImageSource,
   InstanceProvisioner,
   Labels,
   LogLine,
@@ -28,6 +29,7 @@ import type {
   VolumeSpec,
   VolumeState,
 } from "../types";
+import { startOwnRegistry, type OwnRegistryOptions } from "./own-registry";
 import { pushToRegistry, type RegistryAddress } from "./registry";
 import {
   breaksSpread,
@@ -55,8 +57,10 @@ export interface SwarmRuntimeOptions {
   hosts: SwarmHostEngine[];
   /** The engine that builds node images (the control plane's own). */
   builder: Docker;
-  /** Where images go: pushed through `push`, pulled by the hosts from `pull` (both host:port). None: the hosts have them. */
+  /** Where images go: pushed through `push`, pulled by the hosts from `pull` (both host:port), a registry of the user's. */
   registry?: RegistryAddress;
+  /** Without `registry`: the one Phleet runs on the builder's engine (own-registry.ts), started on the first push. */
+  ownRegistry?: Omit<OwnRegistryOptions, "image" | "hosts">;
 }
 
 interface SwarmNodeInfo {
@@ -108,6 +112,8 @@ export class SwarmRuntime implements ContainerRuntime {
   private readonly hosts: { name: string; docker: Docker; rt: DockerRuntime }[];
   private readonly builder: DockerRuntime;
   private provisioner: InstanceProvisioner | null = null;
+  private imageSource: ImageSource | null = null;
+  private ownRegistry: Promise<RegistryAddress> | null = null;
   /** Task containers already provisioned (or being), so a new task is provisioned once. */
   private readonly provisioned = new Map<string, Promise<void>>();
   private readonly gateOpen = new Set<string>();
@@ -122,6 +128,10 @@ export class SwarmRuntime implements ContainerRuntime {
 
   setProvisioner(fn: InstanceProvisioner): void {
     this.provisioner = fn;
+  }
+
+  setImageSource(fn: ImageSource): void {
+    this.imageSource = fn;
   }
 
   // ---- the Swarm's managers and hosts
@@ -432,15 +442,26 @@ export class SwarmRuntime implements ContainerRuntime {
 
   /** Pushes the builder's image to the registry once per tag; the reference the hosts pull. */
   private pushedImage(tag: string): Promise<string> {
-    const registry = this.opts.registry;
-    if (!registry) return Promise.resolve(tag);
     let ref = this.pushed.get(tag);
     if (!ref) {
-      ref = pushToRegistry(this.opts.builder, tag, registry);
+      ref = this.registry().then((registry) => (registry ? pushToRegistry(this.opts.builder, tag, registry) : tag));
       this.pushed.set(tag, ref);
-      ref.catch(() => this.pushed.delete(tag));
+      ref.catch(() => {
+        this.pushed.delete(tag);
+        this.ownRegistry = null; // its loopback port may have changed with a restart: looked up again next time
+      });
     }
     return ref;
+  }
+
+  /** The user's registry, else Phleet's own (started once), else none: the hosts must already hold the images. */
+  private registry(): Promise<RegistryAddress | null> {
+    if (this.opts.registry) return Promise.resolve(this.opts.registry);
+    const own = this.opts.ownRegistry;
+    const source = this.imageSource;
+    if (!own || !source) return Promise.resolve(null);
+    this.ownRegistry ??= startOwnRegistry(this.opts.builder, { ...own, image: () => source("registry"), hosts: this.hosts.map((h) => h.docker) });
+    return this.ownRegistry;
   }
 
   /** Where the new service may run: away from the hosts of its layer's other nodes, or pinned when it has a volume. */
