@@ -27,7 +27,9 @@ export interface SwarmFigures {
 }
 
 export async function benchSwarm(): Promise<SwarmFigures> {
+  // The lab's own registry, configured as a user's would be (the multi-host suite covers the one Phleet runs).
   const lab = await startSwarmLab({ instance: INSTANCE, log });
+  if (!lab.registry) throw new Error("the lab was started without its registry");
   const token = `bench_${crypto.randomBytes(12).toString("hex")}`;
   const app = await startApp({
     PHLEET_INSTANCE: INSTANCE,

@@ -12,7 +12,7 @@ import { files, waitTask } from "../config-files/test-helpers";
 import { demoVariant, tarGzOf } from "../deployments/testing/fixtures";
 import { deployRaw, waitDeployment } from "../deployments/testing/scenario";
 import { api } from "../testing/api-client";
-import { startApp, type TestApp } from "../testing/app-server";
+import { freePort, startApp, type TestApp } from "../testing/app-server";
 import { SWARM_ENV_INSTANCE, subnetPoolOf } from "../testing/instances";
 import { sleep, startLoad, until } from "../testing/load";
 import { startSwarmLab, type LabHost, type SwarmLab } from "../testing/swarm-lab";
@@ -35,13 +35,16 @@ let lab: SwarmLab | undefined;
 let app: TestApp | undefined;
 let client: ReturnType<typeof api>;
 let env: Environment;
+let registryPort: number;
 
 const byRole = (e: Environment, role: EnvironmentNode["role"]) => e.nodes.filter((n) => n.role === role);
 const placement = (e: Environment) => e.nodes.map((n) => `${n.hostname}@${n.host ?? "?"}(${n.status})`).join(" ");
 
 describe("environments on a 3-host Swarm", () => {
   beforeAll(async () => {
-    lab = await startSwarmLab({ instance: SWARM_ENV_INSTANCE, log });
+    // No registry configured: Phleet runs its own on this machine's engine, and the hosts pull from it.
+    lab = await startSwarmLab({ instance: SWARM_ENV_INSTANCE, log, registry: false });
+    registryPort = await freePort();
     const token = `sw_${crypto.randomBytes(16).toString("hex")}`;
     app = await startApp({
       PHLEET_INSTANCE: SWARM_ENV_INSTANCE,
@@ -49,8 +52,7 @@ describe("environments on a 3-host Swarm", () => {
       PHLEET_ADMIN_PASSWORD: "integration-pass",
       PHLEET_SUBNET_POOL: subnetPoolOf(SWARM_ENV_INSTANCE),
       PHLEET_SWARM_HOSTS: lab.swarmHostsSetting,
-      PHLEET_REGISTRY: lab.registry.pull,
-      PHLEET_REGISTRY_PUSH: lab.registry.push,
+      PHLEET_REGISTRY_PORT: String(registryPort),
     });
     client = api(app.url, token);
   });
@@ -82,6 +84,21 @@ describe("environments on a 3-host Swarm", () => {
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(200);
     expect(Object.keys(report.nodes).length, "both app servers answered").toBe(2);
+
+    // The hosts pulled every node image from the registry Phleet started on this machine: its pull port, on the
+    // machine's address towards the hosts, serves reads only (whoever reaches it cannot replace an image).
+    const specs = (await (await lab!.manager()).listServices({ filters: { label: [`phleet.environment=${env.id}`] } })) as {
+      Spec: { Name: string; TaskTemplate: { ContainerSpec: { Image: string } } };
+    }[];
+    expect(specs.length).toBe(env.nodes.length);
+    const pull = `${lab!.machineAddress}:${registryPort}`;
+    for (const s of specs) expect(s.Spec.TaskTemplate.ContainerSpec.Image.slice(0, pull.length + 8), s.Spec.Name).toBe(`${pull}/phleet/`);
+    const catalog = (await (await fetch(`http://${pull}/v2/_catalog`)).json()) as { repositories: string[] };
+    expect(catalog.repositories).toEqual(expect.arrayContaining(["phleet/apache-php", "phleet/memcached", "phleet/nginx-lb"]));
+    const upload = await fetch(`http://${pull}/v2/phleet/intruder/blobs/uploads/`, { method: "POST" });
+    log(`Phleet's registry at ${pull}: ${catalog.repositories.join(", ")}; a push to its pull port: ${upload.status}`);
+    expect(upload.status, "a push through the pull port is refused").not.toBe(202);
+    expect(upload.status).toBeGreaterThanOrEqual(400);
   });
 
   test("on nodes of every host: a deployment, a config editor save with a rolling restart, HTTPS, the logs, and the statistics", async () => {

@@ -61,8 +61,10 @@ export interface SwarmLab {
   startMs: number;
   /** A manager's engine that still answers (hosts can be killed by a test). */
   manager(): Promise<Docker>;
-  /** The lab registry: `push` as the machine reaches it (loopback), `pull` as the hosts name it. */
-  registry: { push: string; pull: string };
+  /** The lab registry: `push` as the machine reaches it (loopback), `pull` as the hosts name it; null without one. */
+  registry: { push: string; pull: string } | null;
+  /** The machine's address on the lab bridge, where the hosts reach what it publishes (a registry Phleet runs). */
+  machineAddress: string;
   /** PHLEET_SWARM_HOSTS for a control plane that drives the lab (plain TCP on the lab bridge: a test network only). */
   swarmHostsSetting: string;
   /** Builds the node image when needed, pushes it to the lab registry and returns the reference the hosts pull. */
@@ -78,6 +80,8 @@ export interface SwarmLab {
 interface SwarmLabOptions {
   instance: string;
   hosts?: number;
+  /** Whether the lab runs a registry of its own (default true); without one, Phleet runs its own. */
+  registry?: boolean;
   log?: (line: string) => void;
 }
 
@@ -112,7 +116,7 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
     Labels: labels,
   });
 
-  const registry = await docker.createContainer({
+  const registry = opts.registry === false ? null : await docker.createContainer({
     name: resourceName(instance, "registry"),
     Image: image,
     Entrypoint: ["docker-registry", "serve", "/etc/docker/registry/lab.yml"],
@@ -125,7 +129,7 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: `${prefix}.2` }, Aliases: [REGISTRY_NAME] } } },
   });
-  await registry.start();
+  await registry?.start();
 
   const hosts = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
@@ -137,7 +141,8 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
         name: resourceName(instance, name),
         Hostname: name,
         Image: image,
-        Cmd: [`--insecure-registry=${REGISTRY_NAME}:${REGISTRY_PORT}`],
+        // The lab's registry by name, and one Phleet publishes on the machine's address on the lab bridge.
+        Cmd: [`--insecure-registry=${REGISTRY_NAME}:${REGISTRY_PORT}`, `--insecure-registry=${prefix}.1/32`],
         Labels: labels,
         HostConfig: {
           CapAdd: ["ALL"],
@@ -159,7 +164,7 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
     }),
   );
 
-  const registryPort = await waitFor(
+  const registryPort = registry && await waitFor(
     "the lab registry's published port",
     async () => (await registry.inspect()).NetworkSettings.Ports[`${REGISTRY_PORT}/tcp`]?.[0]?.HostPort,
     { timeoutMs: 10_000, intervalMs: 100 },
@@ -192,13 +197,14 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
 
   const dead = new Set<LabHost>();
   // The machine pushes through loopback; the hosts pull by the registry's name on the lab bridge.
-  const registryAddress = { push: `127.0.0.1:${registryPort}`, pull: `${REGISTRY_NAME}:${REGISTRY_PORT}` };
+  const registryAddress = registryPort ? { push: `127.0.0.1:${registryPort}`, pull: `${REGISTRY_NAME}:${REGISTRY_PORT}` } : null;
   return {
     instance,
     network,
     hosts,
     startMs,
     registry: registryAddress,
+    machineAddress: `${prefix}.1`,
     swarmHostsSetting: hosts.map((h) => `${h.name}=tcp://${h.ip}:${ENGINE_PORT}`).join(","),
     async manager() {
       for (const h of hosts) {
@@ -213,11 +219,12 @@ export async function startSwarmLab(opts: SwarmLabOptions): Promise<SwarmLab> {
       throw new Error("no manager of the lab answers");
     },
     async pushImage(name) {
+      if (!registryAddress) throw new Error("this lab was started without a registry");
       await ensureImage(new DockerRuntime(), name);
       return pushToRegistry(docker, imageTag(name), registryAddress);
     },
     async memoryMb() {
-      const containers = [...hosts.map((h) => ({ name: h.name, id: h.containerId })), { name: "registry", id: registry.id }];
+      const containers = [...hosts.map((h) => ({ name: h.name, id: h.containerId })), ...(registry ? [{ name: "registry", id: registry.id }] : [])];
       const out: Record<string, number> = {};
       for (const c of containers) {
         const s = (await docker.getContainer(c.id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: { cache?: number } } };
