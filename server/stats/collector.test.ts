@@ -285,3 +285,32 @@ describe("EnvironmentCollector.onLine", () => {
     expect(s.collector.cursor).toBe("2023-11-14T22:15:13.900000000Z");
   });
 });
+
+describe("two balancers", () => {
+  it("difference each balancer's counters against its own and add them up; each has its own cursor, saved and read back", async () => {
+    const two: CollectorTarget = { ...target, nodes: [...target.nodes, { id: "lb2", role: "balancer", ordinal: 2, hostname: "x-lb-2", ip: "10.1.1.3", containerId: "c-lb2" }] };
+    const store = memoryStore();
+    const c = EnvironmentCollector.offline(two, null, "following", "", { rt: new FakeEngine().runtime(), store, settings });
+    // Different generations, interleaved lines: read as one feed, each line would look like a restart of the other.
+    const first = new FakeBalancerCounters("1700000000000-1");
+    const second = new FakeBalancerCounters("1700000000000-2");
+    for (let i = 0; i < 5; i++) {
+      first.request({ upstreams: ["10.1.1.21:80"] });
+      c.onLine({ stream: "stderr", timestamp: `2024-05-01T10:00:0${i}.100000000Z`, text: first.line(1_714_557_600 + i) }, 1);
+      second.request({ upstreams: ["10.1.1.22:80"] });
+      second.request({ upstreams: ["10.1.1.22:80"] });
+      c.onLine({ stream: "stderr", timestamp: `2024-05-01T10:00:0${i}.200000000Z`, text: second.line(1_714_557_600 + i) }, 2);
+    }
+    const s = c.snapshot(60);
+    expect(s.balancer.requests.total).toBe(15);
+    expect(s.nodes.map((n) => n.requests.total)).toEqual([5, 10]);
+    await c.flush();
+    expect(Object.keys(store.state!.feeds).sort()).toEqual(["1", "2"]);
+    expect(store.state!.feeds["1"]!.cursor).toBe("2024-05-01T10:00:04.100000000Z");
+    expect(store.state!.feeds["2"]!.cursor).toBe("2024-05-01T10:00:04.200000000Z");
+    // After a restart of the control plane, a line read again from each log adds nothing.
+    const again = EnvironmentCollector.offline(two, await store.load(), "following", "", { rt: new FakeEngine().runtime(), store, settings });
+    again.onLine({ stream: "stderr", timestamp: "2024-05-01T10:00:05.200000000Z", text: second.line(1_714_557_605) }, 2);
+    expect(again.snapshot(60).balancer.requests.total).toBe(15);
+  });
+});

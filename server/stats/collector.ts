@@ -9,7 +9,7 @@ import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./
 import { nodeKind, type SessionNodeReading, type SessionStoreKind } from "../node-kinds";
 import { accumulate, combineSession, type SessionTotalsState } from "./session-store";
 import { minuteSample } from "./history";
-import type { CollectorTarget, PersistedState, StatsStore } from "./store";
+import type { CollectorTarget, FeedState, PersistedState, StatsStore } from "./store";
 
 export type CollectorState = Stats["collector"]["state"];
 
@@ -76,24 +76,40 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  * nothing, see balancer-counters.ts), polls the session store (exec) and every node's CPU/memory (engine stats),
  * keeps the last hour in memory and writes totals (with the cursor) and minute samples to the store.
  */
+/**
+ * What is followed of one balancer's log (an environment has one or two): its own cursor, the counters it wrote last
+ * (each balancer counts its own requests, under its own generation), and the line held back for its second.
+ */
+class BalancerFeed {
+  cursor: string | null;
+  counters: CountersSnapshot | null;
+  state: CollectorState = "waiting";
+  message: string | null = "starting";
+  opens = 0;
+  catchingUp = true;
+  /** Lines read from the balancer's log (the silence watchdog watches it move). */
+  lines = 0;
+  /** The newest counters line of the current second and generation, not counted yet (onLine). */
+  pending: LogLine | null = null;
+  pendingKey: string | null = null;
+
+  constructor(persisted?: FeedState) {
+    this.cursor = persisted?.cursor ?? null;
+    this.counters = persisted?.counters ?? null;
+  }
+}
+
 export class EnvironmentCollector {
   private agg: RequestAggregator;
-  private cursor: string | null;
-  private counters: CountersSnapshot | null;
+  /** By the balancer's ordinal ("1", "2"), as persisted. */
+  private readonly feeds = new Map<string, BalancerFeed>();
   private sessionTotals: SessionTotalsState;
   private readonly readings = new Map<string, SessionNodeReading | null>();
   private readonly resources = new Map<string, Resource>();
   private gauges: GaugePoint[] = [];
   private resolve: NodeResolver;
-  private state: CollectorState = "waiting";
-  private message: string | null = "starting";
-  private opens = 0;
-  private catchingUp = true;
-  /** Lines read from the balancer's log (the silence watchdog watches it move). */
-  private lines = 0;
-  /** The newest counters line of the current second and generation, not counted yet (onLine). */
-  private pending: LogLine | null = null;
-  private pendingKey: string | null = null;
+  /** Set for a read-only view (offline): what the collector says instead of its feeds' states. */
+  private fixedState: { state: CollectorState; message: string } | null = null;
   private dirty = false;
   private sessionSampledAt: number | null = null;
   private lastSampleMinute: number;
@@ -115,8 +131,8 @@ export class EnvironmentCollector {
   ) {
     this.now = deps.now ?? Date.now;
     this.agg = new RequestAggregator(persisted?.totals);
-    this.cursor = persisted?.cursor ?? null;
-    this.counters = persisted?.counters ?? null;
+    for (const [ordinal, feed] of Object.entries(persisted?.feeds ?? {})) this.feeds.set(ordinal, new BalancerFeed(feed));
+    for (const b of this.balancers()) this.feed(b.ordinal);
     this.sessionTotals = persisted?.session ?? {};
     this.resolve = resolverFor(this.appNodes());
     this.lastSampleMinute = Math.floor(this.now() / 60_000) * 60;
@@ -125,15 +141,14 @@ export class EnvironmentCollector {
   /** Loads the persisted totals and starts following and polling. */
   static async start(target: CollectorTarget, deps: CollectorDeps): Promise<EnvironmentCollector> {
     const c = new EnvironmentCollector(target, deps, await deps.store.load(target.id));
-    c.loops = [c.followLoop(), c.pollLoop(), c.flushLoop()];
+    c.loops = [...c.balancers().map((b) => c.followLoop(b.ordinal)), c.pollLoop(), c.flushLoop()];
     return c;
   }
 
   /** A read-only view of persisted totals, for an environment nobody collects right now. */
   static offline(target: CollectorTarget, persisted: PersistedState | null, state: CollectorState, message: string, deps: CollectorDeps): EnvironmentCollector {
     const c = new EnvironmentCollector(target, deps, persisted);
-    c.state = state;
-    c.message = message;
+    c.fixedState = { state, message };
     c.abort.abort();
     return c;
   }
@@ -142,10 +157,16 @@ export class EnvironmentCollector {
     return this.target.id;
   }
 
-  /** New node list (scaled, a container recreated): the next reads use it. */
+  /** New node list (scaled, a container recreated): the next reads use it; a new balancer is followed too. */
   update(target: CollectorTarget): void {
     this.target = target;
     this.resolve = resolverFor(this.appNodes());
+    for (const b of this.balancers()) {
+      if (!this.feeds.has(String(b.ordinal)) && !this.abort.signal.aborted) {
+        this.feed(b.ordinal);
+        this.loops.push(this.followLoop(b.ordinal));
+      }
+    }
   }
 
   async stop(opts: { flush: boolean }): Promise<void> {
@@ -158,17 +179,43 @@ export class EnvironmentCollector {
     return this.target.nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
   }
 
+  private balancers() {
+    return this.target.nodes.filter((n) => n.role === "balancer").sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  private feed(ordinal: number): BalancerFeed {
+    const key = String(ordinal);
+    let f = this.feeds.get(key);
+    if (!f) this.feeds.set(key, (f = new BalancerFeed()));
+    return f;
+  }
+
+  /** Following while any balancer's log is followed; the message names the balancers that are not. */
+  private collectorInfo(): Stats["collector"] {
+    const feeds = this.balancers().map((b) => this.feed(b.ordinal));
+    const first = this.feeds.get("1") ?? feeds[0];
+    const reopened = feeds.reduce((n, f) => n + Math.max(0, f.opens - 1), 0);
+    if (this.fixedState) return { ...this.fixedState, cursor: first?.cursor ?? null, reopened };
+    if (!feeds.length) return { state: "waiting", message: "The environment has no balancer", cursor: null, reopened };
+    const following = feeds.some((f) => f.state === "following");
+    const messages = feeds.map((f) => f.message).filter((m): m is string => !!m);
+    return { state: following ? "following" : "waiting", message: messages.length ? messages.join("; ") : null, cursor: first?.cursor ?? null, reopened };
+  }
+
   private report(what: string, err: unknown) {
     this.deps.onError?.(what, err);
   }
 
   // ---- the balancer log ----
 
-  private async followLoop(): Promise<void> {
+  private async followLoop(ordinal: number): Promise<void> {
     const signal = this.abort.signal;
+    const feed = this.feed(ordinal);
     let afterSilence = false;
     while (!signal.aborted) {
-      const balancer = this.target.nodes.find((n) => n.role === "balancer");
+      const balancer = this.balancers().find((n) => n.ordinal === ordinal);
+      // Scaled away: its counts stay in the totals.
+      if (!balancer) return;
       let live: ContainerState | null = null;
       if (balancer?.containerId) {
         try {
@@ -177,16 +224,16 @@ export class EnvironmentCollector {
           this.report("inspect the balancer", err);
         }
       }
-      if (!balancer?.containerId || !live?.running) {
-        this.state = "waiting";
-        this.message = balancer ? `The balancer ${balancer.hostname} is not running` : "The environment has no balancer";
+      if (!balancer.containerId || !live?.running) {
+        feed.state = "waiting";
+        feed.message = `The balancer ${balancer.hostname} is not running`;
         await sleep(1000, signal);
         continue;
       }
-      this.state = "following";
-      this.message = null;
-      this.opens++;
-      this.catchingUp = true;
+      feed.state = "following";
+      feed.message = null;
+      feed.opens++;
+      feed.catchingUp = true;
       // A stream that says nothing for a while is reopened from the cursor: an engine log follower that
       // stalls would otherwise hide requests until the balancer restarts. Reopening is cheap (read from the
       // end of the file) and counts nothing twice (cursor, then cumulative counters: see balancer-counters.ts).
@@ -195,12 +242,12 @@ export class EnvironmentCollector {
       signal.addEventListener("abort", onAbort, { once: true });
       // The watchdog notes when the line count last moved: a clock read per line cost more than the rest of onLine
       // for most lines (Next wraps Date.now).
-      let linesSeen = this.lines;
+      let linesSeen = feed.lines;
       let lastLineAt = this.now();
       const silence = this.deps.settings.silenceReopenMs;
       const watchdog = setInterval(() => {
-        if (this.lines !== linesSeen) {
-          linesSeen = this.lines;
+        if (feed.lines !== linesSeen) {
+          linesSeen = feed.lines;
           lastLineAt = this.now();
         } else if (this.now() - lastLineAt >= silence) {
           afterSilence = true;
@@ -210,22 +257,22 @@ export class EnvironmentCollector {
       const reopenedAfterSilence = afterSilence;
       afterSilence = false;
       try {
-        await this.deps.rt.followLogs(live.id, (line) => this.onLine(line), {
-          after: this.cursor ?? undefined,
-          ...(reopenedAfterSilence && this.cursor ? { tail: SILENCE_TAIL_LINES } : {}),
+        await this.deps.rt.followLogs(live.id, (line) => this.onLine(line, ordinal), {
+          after: feed.cursor ?? undefined,
+          ...(reopenedAfterSilence && feed.cursor ? { tail: SILENCE_TAIL_LINES } : {}),
           // The balancer counts requests itself and writes its totals to stderr; its access log (stdout) is
           // for people and is not read here, so collection costs the same at any request rate.
           stderrOnly: true,
           signal: stream.signal,
         });
       } catch (err) {
-        this.message = `Reading the balancer log failed: ${err instanceof Error ? err.message : String(err)}`;
+        feed.message = `Reading the log of ${balancer.hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
         this.report("follow the balancer log", err);
       } finally {
         clearInterval(watchdog);
         signal.removeEventListener("abort", onAbort);
         // The next stream starts after the cursor: what is held back is counted now.
-        this.settle();
+        this.settle(feed);
       }
       if (afterSilence) continue;
       // The stream ended: the balancer stopped or restarted. Reopen from the cursor once it runs.
@@ -240,41 +287,47 @@ export class EnvironmentCollector {
    * traffic that parses one line a second instead of four (parsing and checking a line is most of what a line
    * costs), and every request still lands in the second the balancer counted it in. nginx's own error lines are
    * skipped. The cursor only filters the first lines of a reopened stream: past it, lines are new even if the
-   * clock stepped back.
+   * clock stepped back. `ordinal`: the balancer whose log it is (the first by default).
    */
-  onLine(line: LogLine): void {
-    this.lines++;
-    if (this.catchingUp && this.cursor && compareLogTimestamps(line.timestamp, this.cursor) <= 0) return;
-    this.catchingUp = false;
+  onLine(line: LogLine, ordinal = 1): void {
+    const feed = this.feed(ordinal);
+    feed.lines++;
+    if (feed.catchingUp && feed.cursor && compareLogTimestamps(line.timestamp, feed.cursor) <= 0) return;
+    feed.catchingUp = false;
     const key = line.stream === "stderr" ? coalesceKey(line.text) : null;
-    if (this.pending && key !== this.pendingKey) this.settle();
+    if (feed.pending && key !== feed.pendingKey) this.settle(feed);
     if (key === null) {
-      this.countLine(line);
+      this.countLine(feed, line);
       return;
     }
-    this.pending = line;
-    this.pendingKey = key;
+    feed.pending = line;
+    feed.pendingKey = key;
   }
 
-  /** Counts the line held back by onLine, if any. */
-  private settle(): void {
-    const line = this.pending;
-    if (!line) return;
-    this.pending = null;
-    this.pendingKey = null;
-    this.countLine(line);
+  /** Counts the lines held back by onLine, of one feed or of all. */
+  private settle(only?: BalancerFeed): void {
+    for (const feed of only ? [only] : this.feeds.values()) {
+      const line = feed.pending;
+      if (!line) continue;
+      feed.pending = null;
+      feed.pendingKey = null;
+      this.countLine(feed, line);
+    }
   }
 
-  /** A counters line adds what changed since the largest counts seen (so a line read twice adds nothing). */
-  private countLine(line: LogLine): void {
-    this.cursor = line.timestamp;
+  /**
+   * A counters line adds what changed since the largest counts seen (so a line read twice adds nothing). Each
+   * balancer's lines are differenced against its own: two balancers' counts add up.
+   */
+  private countLine(feed: BalancerFeed, line: LogLine): void {
+    feed.cursor = line.timestamp;
     const snapshot = line.stream === "stderr" ? parseCountersLine(line.text) : null;
     if (!snapshot) return;
-    const { delta, base } = advanceCounters(this.counters, snapshot);
+    const { delta, base } = advanceCounters(feed.counters, snapshot);
     // Only new counts are worth a database write: the balancer's heartbeat lines (nothing changed) move the cursor
     // in memory only; after a restart they are read again from the older cursor and add nothing.
-    if (base.gen !== this.counters?.gen || delta.failovers > 0 || Object.values(delta.addresses).some((a) => a.total > 0 || a.failed > 0)) this.dirty = true;
-    this.counters = base;
+    if (base.gen !== feed.counters?.gen || delta.failovers > 0 || Object.values(delta.addresses).some((a) => a.total > 0 || a.failed > 0)) this.dirty = true;
+    feed.counters = base;
     this.agg.recordCounters(delta, this.resolve, Math.floor(this.now() / 1000));
   }
 
@@ -404,9 +457,8 @@ export class EnvironmentCollector {
     this.settle();
     const snapshot: PersistedState = {
       totals: structuredClone(this.agg.totals),
-      cursor: this.cursor,
+      feeds: Object.fromEntries([...this.feeds].map(([ordinal, f]) => [ordinal, { cursor: f.cursor, counters: structuredClone(f.counters) }])),
       session: structuredClone(this.sessionTotals),
-      counters: structuredClone(this.counters),
     };
     this.dirty = false;
     try {
@@ -443,7 +495,11 @@ export class EnvironmentCollector {
     const latency = this.agg.latency(nowSec);
     const totals = this.agg.totals;
     const res = (id: string | undefined) => (id ? this.resources.get(id) : undefined);
-    const balancerNode = this.target.nodes.find((n) => n.role === "balancer");
+    // Two balancers: their CPU and memory add up.
+    const balancerUse = (what: "cpuPercent" | "memoryBytes") => {
+      const values = this.balancers().map((b) => res(b.id)?.[what]).filter((v): v is number => v !== undefined);
+      return values.length ? values.reduce((a, b) => a + b, 0) : null;
+    };
     const nodes: NodeStats[] = this.appNodes().map((n) => {
       const r = res(n.id);
       const t = totals.nodes[n.id];
@@ -469,13 +525,13 @@ export class EnvironmentCollector {
     return {
       environmentId: this.target.id,
       at: new Date(nowMs).toISOString(),
-      collector: { state: this.state, message: this.message, cursor: this.cursor, reopened: Math.max(0, this.opens - 1) },
+      collector: this.collectorInfo(),
       balancer: {
         ...structuredClone(totals.balancer),
         requestsPerSecond: round(rate.perSecond),
         latencyMs: latency.overall,
-        cpuPercent: res(balancerNode?.id)?.cpuPercent ?? null,
-        memoryBytes: res(balancerNode?.id)?.memoryBytes ?? null,
+        cpuPercent: balancerUse("cpuPercent"),
+        memoryBytes: balancerUse("memoryBytes"),
       },
       nodes,
       session: {

@@ -16,7 +16,11 @@ const state = (n: number): PersistedState => {
   totals.balancer.bytes = 10 * n;
   totals.nodes["node-a"] = { requests: { total: n - 1, "2xx": n - 1, "3xx": 0, "4xx": 0, "5xx": 0 }, failedAttempts: 1 };
   totals.nodes["node-b"] = { requests: { total: 1, "2xx": 1, "3xx": 0, "4xx": 0, "5xx": 0 }, failedAttempts: 0 };
-  return { totals, cursor: `2026-12-02T19:00:0${n}.000000001Z`, session: { "store-1": { total: { hits: n, misses: 1, evictions: 0 } } } as never, counters: null };
+  return {
+    totals,
+    feeds: { "1": { cursor: `2026-12-02T19:00:0${n}.000000001Z`, counters: null }, "2": { cursor: `2026-12-02T19:00:0${n}.000000002Z`, counters: null } },
+    session: { "store-1": { total: { hits: n, misses: 1, evictions: 0 } } } as never,
+  };
 };
 
 describe("prismaStatsStore.save", () => {
@@ -38,5 +42,16 @@ describe("prismaStatsStore.save", () => {
       expect(Math.abs(row.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
     }
     expect(await prismaStatsStore.load("env-2")).toBeNull();
+  });
+});
+
+describe("prismaStatsStore.load", () => {
+  it("reads a row written before two balancers existed as the first balancer's cursor and counters", async () => {
+    const legacy = { requests: { total: 3, "2xx": 3, "3xx": 0, "4xx": 0, "5xx": 0 }, cursor: "2026-12-02T19:00:09.000000001Z", counters: null };
+    await db().statsTotal.create({ data: { environmentId: "env-legacy", scope: "balancer", data: JSON.stringify(legacy) } });
+    const loaded = await prismaStatsStore.load("env-legacy");
+    expect(loaded?.feeds).toEqual({ "1": { cursor: "2026-12-02T19:00:09.000000001Z", counters: null } });
+    expect(loaded?.totals.balancer.requests.total).toBe(3);
+    expect(loaded?.totals.balancer).not.toHaveProperty("cursor");
   });
 });

@@ -6,18 +6,24 @@ import type { SessionTotalsState } from "./session-store";
 
 /**
  * Where statistics live in the database:
- * - StatsTotal: one row per scope ("balancer" with the log cursor, "session", each app node id),
+ * - StatsTotal: one row per scope ("balancer" with each balancer's log cursor, "session", each app node id),
  *   written together in one transaction, so the cursor always matches the totals it produced.
  * - StatsSample: one row per environment and minute (downsampled figures), pruned after the retention.
  */
 
+/** How far one balancer's log was counted. */
+export interface FeedState {
+  /** Engine timestamp of the last line of this balancer's log counted. */
+  cursor: string | null;
+  /** This balancer's counters already counted (balancer-counters.ts): the base of the next difference. */
+  counters: CountersSnapshot | null;
+}
+
 export interface PersistedState {
   totals: RequestTotals;
-  /** Engine timestamp of the last balancer log line counted. */
-  cursor: string | null;
+  /** By the balancer's ordinal ("1", "2"). */
+  feeds: Record<string, FeedState>;
   session: SessionTotalsState;
-  /** The balancer's counters already counted (balancer-counters.ts): the base of the next difference. */
-  counters: CountersSnapshot | null;
 }
 
 interface CollectorNode {
@@ -82,7 +88,7 @@ export const prismaStatsStore: StatsStore = {
   async load(envId) {
     const rows = await db().statsTotal.findMany({ where: { environmentId: envId } });
     if (!rows.length) return null;
-    const state: PersistedState = { totals: emptyTotals(), cursor: null, session: {}, counters: null };
+    const state: PersistedState = { totals: emptyTotals(), feeds: {}, session: {} };
     for (const row of rows) {
       let data: unknown;
       try {
@@ -91,10 +97,10 @@ export const prismaStatsStore: StatsStore = {
         continue;
       }
       if (row.scope === BALANCER) {
-        const { cursor, counters, ...balancer } = data as BalancerTotals & { cursor?: string | null; counters?: CountersSnapshot | null };
+        const { cursor, counters, feeds, ...balancer } = data as BalancerTotals & Partial<FeedState> & { feeds?: Record<string, FeedState> };
         state.totals.balancer = { ...state.totals.balancer, ...balancer };
-        state.cursor = cursor ?? null;
-        state.counters = counters ?? null;
+        // Rows written before an environment could have two balancers hold the one balancer's cursor and counters.
+        state.feeds = feeds ?? (cursor !== undefined || counters !== undefined ? { "1": { cursor: cursor ?? null, counters: counters ?? null } } : {});
       } else if (row.scope === SESSION) {
         state.session = data as SessionTotalsState;
       } else {
@@ -106,7 +112,7 @@ export const prismaStatsStore: StatsStore = {
 
   async save(envId, state) {
     const rows: { scope: string; data: string }[] = [
-      { scope: BALANCER, data: JSON.stringify({ ...state.totals.balancer, cursor: state.cursor, counters: state.counters }) },
+      { scope: BALANCER, data: JSON.stringify({ ...state.totals.balancer, feeds: state.feeds }) },
       { scope: SESSION, data: JSON.stringify(state.session) },
       ...Object.entries(state.totals.nodes).map(([id, t]) => ({ scope: id, data: JSON.stringify(t) })),
     ];
