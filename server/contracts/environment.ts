@@ -11,6 +11,8 @@ const ENVIRONMENT_STATUSES = ["creating", "running", "failed", "deleting"] as co
 export const LIMITS = {
   appServers: { min: 1, max: 8 },
   sessionNodes: { min: 1, max: 3 },
+  /** Two only on several hosts, each on its own host (on one engine they would share its address). */
+  balancers: { min: 1, max: 2 },
   name: { max: 40 },
 } as const;
 
@@ -51,9 +53,14 @@ export const CreateEnvironmentInput = z
       })
       .strict(),
     loadBalancer: z
-      .object({ type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be one of: ${BALANCER_TYPES.join(", ")}` }) })
+      .object({
+        type: z.enum(BALANCER_TYPES, { error: `Load balancer type must be one of: ${BALANCER_TYPES.join(", ")}` }),
+        count: countOf("Balancer", LIMITS.balancers.min, LIMITS.balancers.max)
+          .default(1)
+          .describe("2 only on several hosts: each balancer on its own host, publishing the environment's ports there"),
+      })
       .strict()
-      .default({ type: "nginx" }),
+      .default({ type: "nginx", count: 1 }),
     database: z
       .object({ type: z.enum(DATABASE_TYPES, { error: `Database type must be one of: ${DATABASE_TYPES.join(", ")}` }) })
       .strict()
@@ -140,11 +147,14 @@ export const Environment = z
     error: z.string().nullable(),
     url: z.string().nullable().describe("The load balancer's published address"),
     httpsUrl: z.string().nullable().describe("The balancer's HTTPS address (null for environments created before HTTPS existed)"),
+    balancers: z
+      .array(z.object({ hostname: z.string(), url: z.string().nullable(), httpsUrl: z.string().nullable() }))
+      .describe("Every balancer's addresses; `url` and `httpsUrl` are the first one's. Two on several hosts: point DNS at both"),
     createdAt: z.string(),
     topology: z.object({
       appServer: z.object({ type: z.enum(APP_SERVER_TYPES), count: z.number().int() }),
       sessionStore: z.object({ type: z.enum(SESSION_STORE_TYPES), count: z.number().int() }),
-      loadBalancer: z.object({ type: z.enum(BALANCER_TYPES) }),
+      loadBalancer: z.object({ type: z.enum(BALANCER_TYPES), count: z.number().int() }),
       database: z.object({ type: z.enum(DATABASE_TYPES) }).nullable(),
     }),
     nodes: z.array(EnvironmentNode),

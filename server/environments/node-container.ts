@@ -58,6 +58,11 @@ async function filesFor(env: EnvRow, node: NodeRow, all: NodeRow[]): Promise<Fil
   return [...files.values()];
 }
 
+function spreadRoleOf(node: NodeRow, all: NodeRow[]): string {
+  if (node.role !== "balancer") return node.role;
+  return all.filter((n) => n.role === "balancer").length > 1 ? "balancer" : "app";
+}
+
 /** Everything a node holds before its first start: rendered and saved files, secrets, HTTPS files, a database's credentials. */
 async function nodeFiles(env: EnvRow, node: NodeRow, all: NodeRow[], database: { files: FileSpec[] } | null): Promise<FileSpec[]> {
   return [
@@ -100,9 +105,10 @@ export async function createNodeContainer(rt: ContainerRuntime, env: EnvRow, nod
     image: imageTag(kind.image),
     labels: nodeLabels(env.id, node),
     network: { name: network, ip: node.ip },
-    // On several hosts, the nodes of a layer go to different hosts while there are enough, and the balancer to a
-    // host without an app server, so that losing one host never takes the balancer and an app server together.
-    spreadOver: managedLabels(cfg.PHLEET_INSTANCE, { [LABEL.environment]: env.id, [LABEL.role]: node.role === "balancer" ? "app" : node.role }),
+    // On several hosts, the nodes of a layer go to different hosts while there are enough, and a single balancer to
+    // a host without an app server, so that losing one host never takes the balancer and an app server together
+    // (two balancers spread over their own layer: losing one host leaves the other).
+    spreadOver: managedLabels(cfg.PHLEET_INSTANCE, { [LABEL.environment]: env.id, [LABEL.role]: spreadRoleOf(node, all) }),
     restartPolicy: kind.restartPolicy,
     // Rendered and saved files, the session store's secrets, HTTPS (the balancer's certificate and options, the
     // app servers' scheme and cookie ini), and a database node's credentials file.

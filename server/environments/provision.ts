@@ -104,23 +104,25 @@ export async function provision(rt: ContainerRuntime, ctx: TaskContext, envId: s
   env = await load(envId);
   const final = env;
   await ctx.step("verify", async (progress) => {
-    const balancer = final.nodes.find((n) => n.role === "balancer");
+    const balancers = final.nodes.filter((n) => n.role === "balancer");
     const apps = final.nodes.filter((n) => n.role === "app");
     const probe = apps[0];
-    if (!balancer || !probe?.containerId) throw new Error("the environment has no balancer or app server");
-    // From inside the network, as a user's request would go: balancer -> each app server in turn.
-    const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${nodeAddress(balancer)}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
-    let last = { stdout: "", stderr: "" };
-    await waitFor(
-      "the balancer reaches every app server",
-      async () => {
-        const r = await rt.exec(probe.containerId!, ["php", "-r", script], { timeoutMs: 15_000 });
-        last = r;
-        return r.exitCode === 0;
-      },
-      { timeoutMs: 20_000, onTimeout: () => `the balancer answered ${last.stdout.trim() || 0} of ${apps.length * 2} checks: ${last.stderr.trim()}` },
-    );
-    progress(`${apps.length} app server${apps.length > 1 ? "s" : ""} answer through ${balancer.ip}`);
+    if (!balancers.length || !probe?.containerId) throw new Error("the environment has no balancer or app server");
+    // From inside the network, as a user's request would go: each balancer -> each app server in turn.
+    for (const balancer of balancers) {
+      const script = `$ok=0; for($i=0;$i<${apps.length * 2};$i++){ $r=@file_get_contents("http://${nodeAddress(balancer)}/health.php"); if($r==="ok") $ok++; } echo $ok; exit($ok===${apps.length * 2}?0:1);`;
+      let last = { stdout: "", stderr: "" };
+      await waitFor(
+        `${balancer.hostname} reaches every app server`,
+        async () => {
+          const r = await rt.exec(probe.containerId!, ["php", "-r", script], { timeoutMs: 15_000 });
+          last = r;
+          return r.exitCode === 0;
+        },
+        { timeoutMs: 20_000, onTimeout: () => `${balancer.hostname} answered ${last.stdout.trim() || 0} of ${apps.length * 2} checks: ${last.stderr.trim()}` },
+      );
+    }
+    progress(`${apps.length} app server${apps.length > 1 ? "s" : ""} answer through ${balancers.map((b) => nodeAddress(b)).join(" and ")}`);
   });
 
   await db().environment.update({ where: { id: envId }, data: { status: "running", error: null } });

@@ -3,7 +3,7 @@ import type { CreateEnvironmentInput, Environment, EnvironmentNode, NodeAction }
 import { db } from "../db/client";
 import { isReplicatedSessionNode, rejoinMemcachedNode, restartReplicatedSessionNode, stopReplicatedSessionNode } from "../nodes/session-rejoin";
 import { acquire, runningOperation, runsBackgroundWork, waitAndRun, withLock } from "../operations/lock";
-import { AppError, conflict, notFound } from "../errors";
+import { AppError, conflict, notFound, unprocessable } from "../errors";
 import { LABEL } from "../runtime/labels";
 import { runtime } from "../runtime";
 import type { ContainerRuntime, ContainerState } from "../runtime/types";
@@ -62,6 +62,11 @@ function oneAllocationAtATime<T>(fn: () => Promise<T>): Promise<T> {
 
 export async function createEnvironment(input: CreateEnvironmentInput, rt: ContainerRuntime = runtime()): Promise<Environment> {
   const cfg = config();
+  if (input.loadBalancer.count > 1 && rt.addressing !== "name") {
+    throw unprocessable("Two balancers need several hosts (PHLEET_SWARM_HOSTS): on one engine both would share its address", [
+      { path: "loadBalancer.count", message: "Use 1 balancer on one engine" },
+    ]);
+  }
   const env = await oneAllocationAtATime(async () => {
     if (await db().environment.findUnique({ where: { name: input.name } })) {
       throw conflict(`An environment named '${input.name}' already exists`, [{ path: "name", message: "This name is taken" }]);

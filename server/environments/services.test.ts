@@ -42,7 +42,7 @@ beforeEach(() => {
 
 async function runningEnvironment(apps = 1) {
   const env = await createEnvironment(
-    { name: `unit-${++n}`, appServer: { type: "apache-php", count: apps }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx" } },
+    { name: `unit-${++n}`, appServer: { type: "apache-php", count: apps }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx", count: 1 } },
     rt,
   );
   await settleTasks();
@@ -189,6 +189,12 @@ describe("heal and reconcile", () => {
     await settleTasks();
     expect(await db().environment.findUnique({ where: { id: env.id } })).toBeNull();
     expect(rt.byLabel({ [LABEL.environment]: env.id })).toHaveLength(0);
+  });
+
+  test("two balancers on one engine are refused with 422 naming loadBalancer.count, and nothing is recorded", async () => {
+    const input = { name: "unit-two-lb", appServer: { type: "apache-php", count: 1 }, sessionStore: { type: "memcached", count: 1 }, loadBalancer: { type: "nginx", count: 2 } } as const;
+    await expect(createEnvironment(input, rt)).rejects.toMatchObject({ status: 422, details: [{ path: "loadBalancer.count" }] });
+    expect(await db().environment.findUnique({ where: { name: "unit-two-lb" } })).toBeNull();
   });
 
   test("reconciliation removes a container of this installation that no environment knows", async () => {

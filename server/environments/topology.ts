@@ -7,7 +7,7 @@ export interface TopologyInput {
   appServer: { type: AppServerType; count: number };
   sessionStore: { type: SessionStoreType; count: number };
   database?: { type: DatabaseType } | null;
-  loadBalancer?: { type: BalancerType };
+  loadBalancer?: { type: BalancerType; count?: number };
 }
 
 export interface PlannedNode {
@@ -19,7 +19,7 @@ export interface PlannedNode {
 }
 
 
-/** Host part of each role's addresses in the environment's /24: balancer .2, database .5, session .11-, app .21-. */
+/** Host part of each role's addresses in the environment's /24: balancers .2-.3, database .5, session .11-, app .21-. */
 const HOST_BASE: Record<NodeRole, number> = { balancer: 1, database: 4, session: 10, app: 20 };
 export const MAX_APP_ORDINAL = 200;
 
@@ -28,7 +28,7 @@ function nodeIp(subnetPrefix: string, role: NodeRole, ordinal: number): string {
 }
 
 function hostnameOf(envName: string, role: NodeRole, type: string, ordinal: number): string {
-  if (role === "balancer") return `${envName}-lb`;
+  if (role === "balancer") return ordinal === 1 ? `${envName}-lb` : `${envName}-lb-${ordinal}`;
   if (role === "database") return `${envName}-db`;
   return `${envName}-${role === "app" ? "app" : type}-${ordinal}`;
 }
@@ -42,7 +42,7 @@ export function planNodes(input: TopologyInput, subnetPrefix: string): PlannedNo
   if (input.database) nodes.push(planNode(input.name, subnetPrefix, "database", input.database.type, 1));
   for (let i = 1; i <= input.sessionStore.count; i++) nodes.push(planNode(input.name, subnetPrefix, "session", input.sessionStore.type, i));
   for (let i = 1; i <= input.appServer.count; i++) nodes.push(planNode(input.name, subnetPrefix, "app", input.appServer.type, i));
-  nodes.push(planNode(input.name, subnetPrefix, "balancer", input.loadBalancer?.type ?? "nginx", 1));
+  for (let i = 1; i <= (input.loadBalancer?.count ?? 1); i++) nodes.push(planNode(input.name, subnetPrefix, "balancer", input.loadBalancer?.type ?? "nginx", i));
   return nodes;
 }
 

@@ -45,22 +45,32 @@ export function environmentView(
     .sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9) || a.ordinal - b.ordinal)
     .map((n) => nodeView(n, live.get(n.id), instance));
   const dbNode = nodes.find((n) => n.role === "database");
-  // On several hosts the balancer publishes its ports on the host that runs it.
-  const balancer = nodes.find((n) => n.role === "balancer");
-  const balancerHost = (balancer && live.get(balancer.id)?.hostAddress) || publishHost;
+  // On several hosts each balancer publishes the environment's ports on the host that runs it.
+  const balancers = nodes
+    .filter((n) => n.role === "balancer")
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map((b) => {
+      const host = live.get(b.id)?.hostAddress || publishHost;
+      return {
+        hostname: b.hostname,
+        url: env.publishedPort ? `http://${host}:${env.publishedPort}` : null,
+        httpsUrl: env.httpsPort ? `https://${host}:${env.httpsPort}` : null,
+      };
+    });
   const sessionIps = nodes.filter((n) => n.role === "session").sort((a, b) => a.ordinal - b.ordinal).map(nodeAddress);
   return {
     id: env.id,
     name: env.name,
     status: env.status,
     error: env.error,
-    url: env.publishedPort ? `http://${balancerHost}:${env.publishedPort}` : null,
-    httpsUrl: env.httpsPort ? `https://${balancerHost}:${env.httpsPort}` : null,
+    url: balancers[0]?.url ?? null,
+    httpsUrl: balancers[0]?.httpsUrl ?? null,
+    balancers,
     createdAt: env.createdAt.toISOString(),
     topology: {
       appServer: { type: env.appType as AppServerType, count: nodes.filter((n) => n.role === "app").length || env.appCount },
       sessionStore: { type: env.sessionType as SessionStoreType, count: env.sessionCount },
-      loadBalancer: { type: env.balancerType as BalancerType },
+      loadBalancer: { type: env.balancerType as BalancerType, count: balancers.length || 1 },
       database: database ? { type: database.type as DatabaseType } : null,
     },
     nodes: views,

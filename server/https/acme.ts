@@ -42,7 +42,8 @@ export interface Issued {
 }
 
 /** Orders a certificate for `domains`; throws with the CA's own message when the CA refuses or validation fails. */
-export async function issueWithAcme(rt: ContainerRuntime, balancerId: string, domains: string[], progress: (m: string) => void): Promise<Issued> {
+/** `balancerIds`: every balancer's container (with two, DNS points at both: the CA may ask either). */
+export async function issueWithAcme(rt: ContainerRuntime, balancerIds: string[], domains: string[], progress: (m: string) => void): Promise<Issued> {
   if (!domains.length) throw new Error("Add at least one domain before asking for an ACME certificate");
   configureTrust();
   // The account's URL is kept per directory: with it acme-client skips registration, whose "account exists"
@@ -59,11 +60,11 @@ export async function issueWithAcme(rt: ContainerRuntime, balancerId: string, do
     // The CA checks the balancer; a self-check from here would need the domain to resolve to us.
     skipChallengeVerification: true,
     challengeCreateFn: async (authz, challenge, keyAuthorization) => {
-      await rt.writeFiles(balancerId, [{ path: `${ACME_CHALLENGE_DIR}/${challenge.token}`, content: keyAuthorization }]);
+      await Promise.all(balancerIds.map((id) => rt.writeFiles(id, [{ path: `${ACME_CHALLENGE_DIR}/${challenge.token}`, content: keyAuthorization }])));
       progress(`answering HTTP-01 for ${authz.identifier.value}`);
     },
     challengeRemoveFn: async (_authz, challenge) => {
-      await rt.exec(balancerId, ["rm", "-f", `${ACME_CHALLENGE_DIR}/${challenge.token}`], { timeoutMs: 10_000 });
+      await Promise.all(balancerIds.map((id) => rt.exec(id, ["rm", "-f", `${ACME_CHALLENGE_DIR}/${challenge.token}`], { timeoutMs: 10_000 })));
     },
   });
   let certPem: string;
@@ -73,7 +74,7 @@ export async function issueWithAcme(rt: ContainerRuntime, balancerId: string, do
     // A CA that forgot the account (a test CA restarted, an account deactivated): register again, once.
     if (!known || !/account/i.test((err as Error).message)) throw err;
     await db().setting.delete({ where: { key: urlKey } }).catch(() => undefined);
-    return issueWithAcme(rt, balancerId, domains, progress);
+    return issueWithAcme(rt, balancerIds, domains, progress);
   }
   const url = client.getAccountUrl();
   if (url !== known) await db().setting.upsert({ where: { key: urlKey }, create: { key: urlKey, value: url }, update: { value: url } });

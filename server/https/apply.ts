@@ -64,21 +64,33 @@ export async function appTlsFiles(env: EnvLike, appType: string, forceHttps?: bo
   ];
 }
 
-async function balancerOf(envId: string) {
+async function balancersOf(envId: string) {
   const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
-  const balancer = env?.nodes.find((n) => n.role === "balancer");
-  if (!env || !balancer?.containerId) throw new RuntimeError("the environment has no balancer container", "not_found");
-  return { env, containerId: balancer.containerId, apps: env.nodes.filter((n) => n.role === "app" && n.containerId) };
+  const balancers = env?.nodes.filter((n) => n.role === "balancer").sort((a, b) => a.ordinal - b.ordinal) ?? [];
+  if (!env || !balancers.length || balancers.some((b) => !b.containerId)) throw new RuntimeError("the environment has a balancer without a container", "not_found");
+  return { env, containerIds: balancers.map((b) => b.containerId!), apps: env.nodes.filter((n) => n.role === "app" && n.containerId) };
 }
 
 /**
- * Writes the HTTPS files into the balancer, checks them with `nginx -t` and reloads; when the check
- * fails, the previous files are put back and the balancer keeps serving what it served.
+ * Writes the HTTPS files into every balancer, one after the other, checks them with `nginx -t` and reloads;
+ * when a check fails, every balancer gets its previous files back and keeps serving what it served.
  */
 export async function applyToBalancer(rt: ContainerRuntime, envId: string, override?: Parameters<typeof balancerTlsFiles>[1]): Promise<void> {
-  const { env, containerId } = await balancerOf(envId);
+  const { env, containerIds } = await balancersOf(envId);
   const files = await balancerTlsFiles(env, override);
   if (!files.length) return;
+  const done: { containerId: string; previous: FileSpec[] }[] = [];
+  try {
+    for (const containerId of containerIds) done.push({ containerId, previous: await applyTo(rt, containerId, files) });
+  } catch (err) {
+    // A second balancer refused what the first took: the first goes back, so both serve the same certificate.
+    for (const d of done) if (d.previous.length) await applyTo(rt, d.containerId, d.previous).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The files written and checked into one balancer, which is reloaded; what they replaced. */
+async function applyTo(rt: ContainerRuntime, containerId: string, files: FileSpec[]): Promise<FileSpec[]> {
   const previous = await Promise.all(files.map(async (f) => ({ ...f, content: await rt.readFile(containerId, f.path) })));
   await rt.writeFiles(containerId, files);
   const check = await rt.exec(containerId, ["nginx", "-t", "-q"], { timeoutMs: 10_000 });
@@ -90,11 +102,12 @@ export async function applyToBalancer(rt: ContainerRuntime, envId: string, overr
   // Waits until every old worker is gone: "installed" means every new connection gets the new certificate.
   const reload = await reloadAndWait(rt, containerId, NGINX_RELOAD);
   if (reload.exitCode !== 0) throw new RuntimeError(`nginx reload failed: ${reload.stderr.trim()}`, "failed");
+  return previous.filter((p): p is FileSpec => p.content !== null);
 }
 
 /** Rewrites the HTTPS ini on every app server and reloads PHP gracefully where it changed. */
 export async function applyToApps(rt: ContainerRuntime, envId: string, forceHttps: boolean): Promise<void> {
-  const { env, apps } = await balancerOf(envId);
+  const { env, apps } = await balancersOf(envId);
   await Promise.all(
     apps.map(async (app) => {
       const files = await appTlsFiles(env, app.type, forceHttps);

@@ -161,10 +161,10 @@ export async function startAcme(envId: string, rt: ContainerRuntime = runtime(),
       async (ctx) => {
         try {
           const env = await db().environment.findUniqueOrThrow({ where: { id: envId }, include: { nodes: true } });
-          const balancer = env.nodes.find((n) => n.role === "balancer");
-          if (!balancer?.containerId) throw new Error("the environment has no balancer container");
+          const balancers = env.nodes.filter((n) => n.role === "balancer").map((n) => n.containerId);
+          if (!balancers.length || !balancers.every(Boolean)) throw new Error("the environment has a balancer without a container");
           const domains = await domainsOf(envId);
-          const issued = await ctx.step("order", (progress) => issueWithAcme(rt, balancer.containerId!, domains, progress));
+          const issued = await ctx.step("order", (progress) => issueWithAcme(rt, balancers as string[], domains, progress));
           await ctx.step("install", async (progress) => {
             const info = certInfo(issued.certPem);
             await applyToBalancer(rt, envId, issued);

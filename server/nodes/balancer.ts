@@ -17,9 +17,10 @@ import { sleep, waitFor } from "../wait";
 import { listWorkers, reloadAndWait } from "./reload";
 
 /**
- * The balancer's list of app servers, for both balancer types: NGINX gets a rewritten upstream file and a
+ * The balancers' list of app servers, for both balancer types: NGINX gets a rewritten upstream file and a
  * graceful reload; HAProxy gets its servers added, put in maintenance or back in rotation through its runtime
- * API (no reload), with its backend file rewritten too so that a restart starts from the same list.
+ * API (no reload), with its backend file rewritten too so that a restart starts from the same list. With two
+ * balancers (several hosts), both get the same list.
  */
 
 interface Target {
@@ -28,33 +29,45 @@ interface Target {
   upstreams: BalancerUpstream[];
 }
 
-async function target(envId: string, drain: Set<string>): Promise<Target> {
+/** One target per balancer of the environment. */
+async function targets(envId: string, drain: Set<string>): Promise<Target[]> {
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
-  const balancer = nodes.find((n) => n.role === "balancer");
-  if (!balancer?.containerId) throw new RuntimeError("the environment has no balancer container", "not_found");
+  const balancers = nodes.filter((n) => n.role === "balancer").sort((a, b) => a.ordinal - b.ordinal);
+  const missing = balancers.find((b) => !b.containerId);
+  if (!balancers.length || missing) throw new RuntimeError(`the environment has no container for its balancer${missing ? ` ${missing.hostname}` : ""}`, "not_found");
   const apps = nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
   const upstreams = apps.filter((a) => !drain.has(a.id)).map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }));
-  return { balancer: { ...balancer, containerId: balancer.containerId }, upstreams };
+  return balancers.map((b) => ({ balancer: { ...b, containerId: b.containerId! }, upstreams }));
 }
 
-/** Brings the balancer's app servers in line with the database, minus the drained ones. */
+/** Brings every balancer's app servers in line with the database, minus the drained ones. */
 export async function syncBalancer(rt: ContainerRuntime, envId: string, opts: { drain?: string[] } = {}): Promise<void> {
-  const t = await target(envId, new Set(opts.drain ?? []));
-  if (t.balancer.type === "haproxy") await syncHaproxy(rt, t);
-  else await syncNginx(rt, envId, t);
+  for (const t of await targets(envId, new Set(opts.drain ?? []))) {
+    if (t.balancer.type === "haproxy") await syncHaproxy(rt, t);
+    else await syncNginx(rt, envId, t);
+  }
 }
 
 /**
- * Takes app servers out of rotation and returns once nothing is on its way to them any more (bounded by
- * `maxWaitMs`, after which their in-flight requests are left to finish on their own).
+ * Takes app servers out of rotation on every balancer and returns once nothing is on its way to them any more
+ * (bounded by `maxWaitMs`, after which their in-flight requests are left to finish on their own).
  */
 export async function drainFromBalancer(
   rt: ContainerRuntime,
   envId: string,
   nodeIds: string[],
-  { maxWaitMs = 10_000, fallbackWaitMs = 1000 }: { maxWaitMs?: number; fallbackWaitMs?: number } = {},
+  opts: { maxWaitMs?: number; fallbackWaitMs?: number } = {},
 ): Promise<void> {
-  const t = await target(envId, new Set(nodeIds));
+  await Promise.all((await targets(envId, new Set(nodeIds))).map((t) => drainFrom(rt, envId, t, nodeIds, opts)));
+}
+
+async function drainFrom(
+  rt: ContainerRuntime,
+  envId: string,
+  t: Target,
+  nodeIds: string[],
+  { maxWaitMs = 10_000, fallbackWaitMs = 1000 }: { maxWaitMs?: number; fallbackWaitMs?: number },
+): Promise<void> {
   const leaving = (await db().node.findMany({ where: { id: { in: nodeIds } } })).map((n) => haproxyServerName({ ip: n.ip, port: nodeKind(n.type).port }));
   if (t.balancer.type === "haproxy") {
     await syncHaproxy(rt, t);
