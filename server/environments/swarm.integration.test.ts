@@ -181,6 +181,72 @@ describe("environments on a 3-host Swarm", () => {
     }, 30_000, 1000);
   });
 
+  test("two balancers: each on its own host, publishing the environment's port there; one session through both, statistics adding both up, a certificate on both", async () => {
+    const started = Date.now();
+    const r = await client.create({
+      name: "it-swarm-2lb",
+      appServer: { type: "apache-php", count: 1 },
+      sessionStore: { type: "memcached", count: 1 },
+      loadBalancer: { type: "nginx", count: 2 },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    const two: Environment = await client.waitSettled(r.json.id, 300_000);
+    try {
+      expect(two.status, two.error ?? "").toBe("running");
+      log(`two balancers: created in ${((Date.now() - started) / 1000).toFixed(1)} s: ${placement(two)}`);
+      const lbs = byRole(two, "balancer");
+      expect(lbs.map((n) => n.hostname)).toEqual(["it-swarm-2lb-lb", "it-swarm-2lb-lb-2"]);
+      expect(new Set(lbs.map((n) => n.host)).size, `balancers on different hosts: ${placement(two)}`).toBe(2);
+      expect(two.topology.loadBalancer).toEqual({ type: "nginx", count: 2 });
+      const [first, second] = two.balancers as [Environment["balancers"][number], Environment["balancers"][number]];
+      expect(first.url).toBe(two.url);
+      const [u1, u2] = [new URL(first.url!), new URL(second.url!)];
+      expect(u1.hostname, "each on its own host's address").not.toBe(u2.hostname);
+      expect(u1.port, "the same port on both hosts").toBe(u2.port);
+
+      // One session, its requests alternating between the balancers: the counter goes up by one each time.
+      let cookie = "";
+      const visit = async (url: string) => {
+        const res = await fetch(`${url}/counter.php`, { headers: { connection: "close", ...(cookie ? { cookie } : {}) } });
+        expect(res.status).toBe(200);
+        cookie = res.headers.get("set-cookie")?.split(";")[0] ?? cookie;
+        return ((await res.json()) as { visits: number }).visits;
+      };
+      const stats = async () => (await client.call("GET", `/api/v1/environments/${two.id}/stats`)).json as Stats;
+      // What the creation's checks sent through the balancers is counted first, so the difference below is ours.
+      let before = -1;
+      await until("statistics follow both balancers and stand still", async () => {
+        const s = await stats();
+        const same = s.collector.state === "following" && s.collector.message === null && s.balancer.requests.total === before;
+        before = s.balancer.requests.total;
+        return same;
+      }, 30_000, 1500);
+      const visits: number[] = [];
+      for (let i = 0; i < 10; i++) visits.push(await visit(i % 2 ? second.url! : first.url!));
+      expect(visits).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await until("statistics count the 10 requests of both balancers", async () => (await stats()).balancer.requests.total >= before + 10, 15_000, 250);
+      await sleep(1500);
+      expect((await stats()).balancer.requests.total - before, "each request counted once").toBe(10);
+
+      // An uploaded certificate is served by both.
+      const domain = "www.two-balancers.test";
+      expect((await client.call("PUT", `/api/v1/environments/${two.id}/domains`, { domains: [domain] })).status).toBe(200);
+      const ca = await makeCertificate({ names: [], commonName: "Phleet two balancers CA", isCa: true });
+      const cert = await makeCertificate({ names: [domain], issuer: ca });
+      const uploaded = await client.call("PUT", `/api/v1/environments/${two.id}/certificate`, { certificate: cert.cert + ca.cert, key: cert.key });
+      expect(uploaded.status, JSON.stringify(uploaded.json)).toBe(200);
+      for (const b of two.balancers) {
+        const served = await servedCertificate(b.httpsUrl!, domain, ca.cert);
+        expect(served.authorized, `${b.hostname}: ${served.error ?? ""}`).toBe(true);
+        expect(served.serial.toLowerCase()).toBe((uploaded.json as Certificate).serial!.toLowerCase());
+      }
+    } finally {
+      // Gone before the drain and the host's loss: those count the first environment's nodes per host.
+      await client.call("DELETE", `/api/v1/environments/${two.id}`);
+      await until("the second environment is deleted", async () => (await client.get(two.id)).status === 404, 120_000, 1000);
+    }
+  });
+
   test("the hosts API lists each host with the nodes it runs; a drained host empties under load with no failed request and no lost session, and is activated again", async () => {
     expect(env?.status).toBe("running");
     const list = (await client.call("GET", "/api/v1/hosts")).json as HostList;
