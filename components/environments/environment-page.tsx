@@ -164,6 +164,24 @@ function Header({ env }: { env: Environment }) {
             )}
           </span>
         )}
+        {env.balancers.slice(1).map((b) =>
+          b.url ? (
+            <span key={b.hostname} className="inline-flex min-w-0 items-center gap-2">
+              <span className="text-muted">and</span>
+              <a
+                href={b.url}
+                target="_blank"
+                rel="noopener noreferrer"
+                data-testid="environment-url-more"
+                title={`Served by ${b.hostname}: point your domain at both`}
+                className="inline-flex min-w-0 items-center gap-1 rounded font-mono text-primary hover:underline"
+              >
+                <span className="truncate">{b.url}</span>
+                <ArrowUpRight aria-hidden className="size-3.5 shrink-0" />
+              </a>
+            </span>
+          ) : null,
+        )}
       </div>
     </div>
   );
@@ -192,7 +210,7 @@ function Topology({ env }: { env: Environment }) {
       </h2>
       <TopologyLayers
         layers={[
-          { key: "balancer", title: ROLE_LABEL.balancer, detail: typeLabel(env.topology.loadBalancer.type), items: of("balancer").map(card), actions: limits("balancer", ROLE_LABEL.balancer) },
+          { key: "balancer", title: ROLE_LABEL.balancer, detail: `${of("balancer").length > 1 ? `${of("balancer").length} × ` : ""}${typeLabel(env.topology.loadBalancer.type)}`, items: of("balancer").map(card), actions: limits("balancer", ROLE_LABEL.balancer) },
           {
             key: "app",
             title: "App servers",
