@@ -4,8 +4,9 @@ import { CreateEnvironmentInput } from "./environment";
 const valid = { name: "shop-1", appServer: { type: "nginx-php", count: 2 }, sessionStore: { type: "redis", count: 1 } };
 
 describe("CreateEnvironmentInput", () => {
-  test("accepts a valid body and defaults the balancer to nginx", () => {
-    expect(CreateEnvironmentInput.parse(valid).loadBalancer).toEqual({ type: "nginx" });
+  test("accepts a valid body and defaults the balancer to one nginx", () => {
+    expect(CreateEnvironmentInput.parse(valid).loadBalancer).toEqual({ type: "nginx", count: 1 });
+    expect(CreateEnvironmentInput.parse({ ...valid, loadBalancer: { type: "haproxy" } }).loadBalancer).toEqual({ type: "haproxy", count: 1 });
   });
 
   test.each([
@@ -16,6 +17,7 @@ describe("CreateEnvironmentInput", () => {
     [{ ...valid, appServer: { type: "nginx-php", count: 1.5 } }, "whole number"],
     [{ ...valid, sessionStore: { type: "redis", count: 0 } }, "at least 1"],
     [{ ...valid, sessionStore: { type: "couchbase", count: 1 } }, "memcached, redis"],
+    [{ ...valid, loadBalancer: { type: "nginx", count: 3 } }, "Balancer count must be at most 2"],
   ])("refuses %j with a message a person can act on", (body, message) => {
     const r = CreateEnvironmentInput.safeParse(body);
     expect(r.success).toBe(false);

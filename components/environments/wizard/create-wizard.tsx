@@ -3,9 +3,11 @@
 import { Ban, ChevronLeft, Cylinder, Database, MemoryStick, Rocket, Server, Split } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { ApiRequestError, fieldIssues } from "@/components/data/api";
 import { useCreateEnvironment } from "@/components/data/environments";
+import { hostsQuery } from "@/components/data/hosts";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChoiceCards } from "@/components/ui/choice-cards";
@@ -34,6 +36,11 @@ const DB_CHOICES = [
   { value: "postgresql" as DatabaseType | "none", title: "PostgreSQL 15", description: "One node", icon: <Cylinder /> },
 ];
 
+const BALANCER_COUNT_CHOICES = [
+  { value: "1" as const, title: "One balancer", description: "Swarm moves it to another host if its host is lost", icon: <Split /> },
+  { value: "2" as const, title: "Two balancers", description: "Each on its own host with the same port: point your domain at both", icon: <Split /> },
+];
+
 const BALANCER_CHOICES = [
   { value: "nginx" as BalancerType, title: "NGINX 1.22", description: "Round robin, a failed server is skipped at once; domains and HTTPS", icon: <Split /> },
   { value: "haproxy" as BalancerType, title: "HAProxy 2.6", description: "Round robin with health checks; servers change without a reload; no HTTPS yet", icon: <Split /> },
@@ -48,6 +55,9 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const nameRef = useRef<HTMLInputElement>(null);
+  // Two balancers only where there are several hosts to put them on.
+  const hosts = useQuery({ ...hostsQuery(), refetchInterval: false, staleTime: 60_000 });
+  const severalHosts = hosts.data?.mode === "swarm" && hosts.data.hosts.length > 1;
   const formRef = useRef<HTMLFormElement>(null);
 
   const { input, errors } = validate(values);
@@ -71,14 +81,14 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
         appServer: { type: values.appType, count: appCount },
         sessionStore: { type: values.storeType, count: storeCount },
         database: values.dbType === "none" ? null : { type: values.dbType },
-        loadBalancer: { type: values.balancerType },
+        loadBalancer: { type: values.balancerType, count: severalHosts ? Number(values.balancerCount) : 1 },
       },
       subnetHint,
     );
     const ips = nodes.filter((n) => n.role === "session").map((n) => n.ip);
     const ini = renderSessionIni(values.storeType, ips);
     return { nodes, ini, lines: ini.split("\n").filter((l) => l.startsWith("session.save_")) };
-  }, [values, subnetHint]);
+  }, [values, subnetHint, severalHosts]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -166,6 +176,9 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
                 ? "Both retry a request on another app server when one fails, and show the same statistics."
                 : "Both retry a request on another app server when one fails, and show the same statistics. Domains and HTTPS need the NGINX balancer."}
             </p>
+            {severalHosts ? (
+              <ChoiceCards label="Number of balancers" value={values.balancerCount} onChange={(v) => set("balancerCount", v)} choices={BALANCER_COUNT_CHOICES} />
+            ) : null}
           </Section>
 
           <Section step={5} title="Name" icon={<Rocket />}>

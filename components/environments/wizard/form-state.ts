@@ -9,9 +9,11 @@ export interface WizardValues {
   storeCount: string;
   dbType: DatabaseType | "none";
   balancerType: BalancerType;
+  /** "2" only offered on several hosts. */
+  balancerCount: "1" | "2";
 }
 
-export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1", dbType: "none", balancerType: "nginx" };
+export const INITIAL_VALUES: WizardValues = { name: "", appType: "apache-php", appCount: "2", storeType: "memcached", storeCount: "1", dbType: "none", balancerType: "nginx", balancerCount: "1" };
 
 /** The control each API path belongs to (the API reports problems by path, e.g. "appServer.count"). */
 export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
@@ -25,6 +27,7 @@ export const FIELD_OF_PATH: Record<string, keyof WizardValues> = {
   "database.type": "dbType",
   database: "dbType",
   "loadBalancer.type": "balancerType",
+  "loadBalancer.count": "balancerCount",
   loadBalancer: "balancerType",
 };
 
@@ -35,7 +38,7 @@ function toInput(v: WizardValues): unknown {
     name: v.name,
     appServer: { type: v.appType, count: toCount(v.appCount) },
     sessionStore: { type: v.storeType, count: toCount(v.storeCount) },
-    loadBalancer: { type: v.balancerType },
+    loadBalancer: { type: v.balancerType, count: Number(v.balancerCount) },
     ...(v.dbType !== "none" ? { database: { type: v.dbType } } : {}),
   };
 }
