@@ -309,7 +309,7 @@ describe("two balancers", () => {
     expect(store.state!.feeds["1"]!.cursor).toBe("2024-05-01T10:00:04.100000000Z");
     expect(store.state!.feeds["2"]!.cursor).toBe("2024-05-01T10:00:04.200000000Z");
     // After a restart of the control plane, a line read again from each log adds nothing.
-    const again = EnvironmentCollector.offline(two, await store.load(), "following", "", { rt: new FakeEngine().runtime(), store, settings });
+    const again = EnvironmentCollector.offline(two, await store.load(two.id), "following", "", { rt: new FakeEngine().runtime(), store, settings });
     again.onLine({ stream: "stderr", timestamp: "2024-05-01T10:00:05.200000000Z", text: second.line(1_714_557_605) }, 2);
     expect(again.snapshot(60).balancer.requests.total).toBe(15);
   });
