@@ -41,6 +41,20 @@ export function NodeInfoDialog({ node, env }: { node: EnvironmentNode; env: Envi
             <Row label="Hostname">
               <span className="font-mono break-all">{node.hostname}</span>
             </Row>
+            {node.host ? (
+              <Row label="Host">
+                <span className="flex min-w-0 flex-col gap-1">
+                  <span className="font-mono break-all" data-testid="node-host">
+                    {node.host}
+                  </span>
+                  <span className="text-xs text-muted">
+                    {node.pinnedToHost
+                      ? "Stays on this host: its data volume is here. If the host is lost, it waits for it to come back."
+                      : "Where Swarm runs it now; it moves if this host is drained or lost, keeping its hostname."}
+                  </span>
+                </span>
+              </Row>
+            ) : null}
             <Row label="Ports">
               {node.ports.length ? (
                 <ul className="flex flex-col gap-0.5 font-mono">

@@ -90,6 +90,7 @@ export const EnvironmentNode = z
     ip: z.string().describe("Address on the environment network now (on several hosts it changes when the node moves)"),
     address: z.string().describe("How the other nodes reach it, the value that goes into session.save_path: its IP on one engine, its hostname on several hosts"),
     host: z.string().nullable().describe("Several hosts: the host that runs it now; null on one engine"),
+    pinnedToHost: z.boolean().describe("Several hosts: it stays on its host (a database node, whose data volume is local there) and waits for it if the host is lost"),
     status: NodeStatus,
     desiredState: z.enum(["running", "stopped"]),
     containerId: z.string().nullable(),

@@ -21,6 +21,7 @@ export function nodeView(n: NodeRow, live: ContainerState | undefined, instance:
     ip: live?.ips[Object.keys(live.ips)[0] ?? ""] || n.ip,
     address: nodeAddress(n),
     host: live?.host ?? null,
+    pinnedToHost: live?.pinnedToHost ?? false,
     status: live ? nodeHealth(n.id, engineStatus(live)) : "missing",
     desiredState: n.desiredState,
     containerId: live?.id ?? n.containerId,

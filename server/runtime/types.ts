@@ -94,6 +94,8 @@ export interface ContainerState {
   /** Several hosts: the host that runs it now, and that host's address (where its published ports are). */
   host?: string;
   hostAddress?: string;
+  /** Several hosts: it stays on its host whatever happens (placed there for good: its volume is local to it). */
+  pinnedToHost?: boolean;
 }
 
 export interface NetworkSpec {
@@ -226,6 +228,8 @@ export interface ContainerRuntime {
   setImageSource?(fn: ImageSource): void;
   listHosts?(): Promise<HostInfo[]>;
   setHostAvailability?(hostId: string, availability: "active" | "drain" | "pause"): Promise<void>;
+  /** Replaces the host's labels (Swarm node labels). */
+  setHostLabels?(hostId: string, labels: Labels): Promise<void>;
   /** The command that joins a new host as a worker (it holds the Swarm's join token: a secret). */
   joinCommand?(): Promise<string>;
 

@@ -178,5 +178,6 @@ export function stateOfService(
     ports: (svc.Endpoint?.Ports ?? []).map((p) => ({ containerPort: p.TargetPort ?? 0, protocol: p.Protocol ?? "tcp", hostPort: p.PublishedPort })),
     host: opts.host,
     hostAddress: opts.hostAddress,
+    pinnedToHost: ((svc.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? []).some((c) => c.startsWith("node.id==")),
   };
 }
