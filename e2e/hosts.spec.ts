@@ -26,4 +26,6 @@ test("the Hosts page on a single engine: reachable from the header, says how to 
   const drain = await page.request.post("/api/v1/hosts/any/drain", { headers: { origin: new URL(baseURL!).origin } });
   expect(drain.status()).toBe(409);
   expect(((await drain.json()) as { error: { message: string } }).error.message).toMatch(/single Docker engine/);
+  const labels = await page.request.put("/api/v1/hosts/any/labels", { headers: { origin: new URL(baseURL!).origin }, data: { labels: { zone: "a" } } });
+  expect(labels.status()).toBe(409);
 });

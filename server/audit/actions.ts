@@ -35,6 +35,7 @@ const ACTIONS: Record<string, (p: Params) => string> = {
   "POST /environments/{id}/database/backups/{backupId}/restore": () => "database.restore",
   "PUT /environments/{id}/database/backup-schedule": () => "database.backup-schedule",
   "POST /hosts/{hostId}/{action}": (p) => `host.${String(p.action)}`,
+  "PUT /hosts/{hostId}/labels": () => "host.labels",
 };
 
 /** The route's template: "/environments/abc/nodes/xyz/stop" with {id, nodeId, action} -> "/environments/{id}/nodes/{nodeId}/{action}". */

@@ -33,6 +33,20 @@ export const Host = z
   .meta({ id: "Host" });
 export type Host = z.infer<typeof Host>;
 
+/** Swarm node labels (for placement constraints of your own, a zone say); Docker's rules for keys, bounded sizes. */
+export const HostLabelsInput = z
+  .object({
+    labels: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, "A label key is 1-128 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"),
+        z.string().max(256, "A label value is at most 256 characters"),
+      )
+      .refine((l) => Object.keys(l).length <= 32, "At most 32 labels per host"),
+  })
+  .strict()
+  .meta({ id: "HostLabelsInput" });
+export type HostLabelsInput = z.infer<typeof HostLabelsInput>;
+
 export const HostList = z
   .object({
     mode: z.enum(["single-engine", "swarm"]),

@@ -4,7 +4,7 @@ import { ApiError } from "./errors";
 import { CONFIG_FILE_SCHEMAS, configFilePaths } from "./openapi-config-files";
 import { limitsOpenApiPaths, limitsSchemas } from "./openapi-limits";
 import { operateOpenApiPaths, operateSchemas } from "./openapi-operate";
-import { Host, HOST_ACTIONS, HostList } from "./hosts";
+import { Host, HOST_ACTIONS, HostLabelsInput, HostList } from "./hosts";
 import { httpsOpenApiPaths, httpsSchemas } from "./openapi-https";
 import { DEPLOYMENT_SCHEMAS, deploymentPaths } from "./openapi-deployments";
 import { databaseOpenApiPaths, databaseSchemas } from "./openapi-database";
@@ -28,7 +28,7 @@ const idParam = (name: string) => ({ name, in: "path", required: true, schema: {
 
 export function openApiDocument(serverUrl: string) {
   const registry = z.registry<{ id: string }>();
-  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS, ...databaseSchemas, Host, HostList]) {
+  for (const s of [CreateEnvironmentInput, ScaleEnvironmentInput, Environment, EnvironmentList, EnvironmentNode, ApiError, ...CONFIG_FILE_SCHEMAS, ...statsSchemas, ...limitsSchemas, ...environmentActionSchemas, ...operateSchemas, ...httpsSchemas, ...DEPLOYMENT_SCHEMAS, ...databaseSchemas, Host, HostList, HostLabelsInput]) {
     const id = (s.meta() as { id?: string } | undefined)?.id;
     if (id) registry.add(s, { id });
   }
@@ -103,6 +103,14 @@ export function openApiDocument(serverUrl: string) {
           },
         ]),
       ),
+      "/api/v1/hosts/{hostId}/labels": {
+        parameters: [idParam("hostId")],
+        put: {
+          summary: "Replace a host's labels (Swarm node labels, for placement of your own such as a zone)",
+          requestBody: { required: true, content: { "application/json": { schema: ref("HostLabelsInput") } } },
+          responses: { "200": { description: "The host after the change", content: { "application/json": { schema: ref("Host") } } }, ...errorResponses(400, 401, 404, 409, 422, 503) },
+        },
+      },
       "/api/v1/reconcile": {
         post: { summary: "Reconcile the database with the engine now (adopt, remove orphans, finish interrupted tasks)", responses: { "200": { description: "What changed" }, ...errorResponses(401, 503) } },
       },

@@ -181,13 +181,14 @@ describe("environments on a 3-host Swarm", () => {
     }, 30_000, 1000);
   });
 
-  test("two balancers: each on its own host, publishing the environment's port there; one session through both, statistics adding both up, a certificate on both", async () => {
+  test("two balancers: each on its own host, publishing the environment's port there; one session through both, statistics adding both up, a certificate on both; the database node pinned to its host", async () => {
     const started = Date.now();
     const r = await client.create({
       name: "it-swarm-2lb",
       appServer: { type: "apache-php", count: 1 },
       sessionStore: { type: "memcached", count: 1 },
       loadBalancer: { type: "nginx", count: 2 },
+      database: { type: "mariadb" },
     });
     expect(r.status, JSON.stringify(r.json)).toBe(202);
     const two: Environment = await client.waitSettled(r.json.id, 300_000);
@@ -198,6 +199,8 @@ describe("environments on a 3-host Swarm", () => {
       expect(lbs.map((n) => n.hostname)).toEqual(["it-swarm-2lb-lb", "it-swarm-2lb-lb-2"]);
       expect(new Set(lbs.map((n) => n.host)).size, `balancers on different hosts: ${placement(two)}`).toBe(2);
       expect(two.topology.loadBalancer).toEqual({ type: "nginx", count: 2 });
+      // The database node stays on the host of its volume, and says so; the others may move.
+      expect(two.nodes.filter((n) => n.pinnedToHost).map((n) => n.role)).toEqual(["database"]);
       const [first, second] = two.balancers as [Environment["balancers"][number], Environment["balancers"][number]];
       expect(first.url).toBe(two.url);
       const [u1, u2] = [new URL(first.url!), new URL(second.url!)];
@@ -261,6 +264,18 @@ describe("environments on a 3-host Swarm", () => {
     }
     const join = (await client.call("GET", "/api/v1/hosts?joinCommand=true")).json as HostList;
     expect(join.joinCommand).toMatch(/^docker swarm join --token SWMTKN-\S+ 10\.[\d.]+:2377$/);
+
+    // A host's labels: replaced as asked; a bad key is refused with 422 and changes nothing; then back as they were.
+    const labelled = list.hosts[0]!;
+    const put = await client.call("PUT", `/api/v1/hosts/${labelled.id}/labels`, { labels: { ...labelled.labels, zone: "eu-1a" } });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    expect((put.json as Host).labels).toEqual({ ...labelled.labels, zone: "eu-1a" });
+    const bad = await client.call("PUT", `/api/v1/hosts/${labelled.id}/labels`, { labels: { "-bad key": "x" } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.json)).toContain("label key");
+    const relisted = ((await client.call("GET", "/api/v1/hosts")).json as HostList).hosts.find((h) => h.id === labelled.id)!;
+    expect(relisted.labels.zone, "the refused change left the labels as they were").toBe("eu-1a");
+    expect((await client.call("PUT", `/api/v1/hosts/${labelled.id}/labels`, { labels: labelled.labels })).status).toBe(200);
 
     const balancerHost = byRole(env, "balancer")[0]!.host;
     const drained = list.hosts.find((h) => h.name !== balancerHost && h.nodes.length > 0)!;

@@ -1,4 +1,4 @@
-import type { Host, HostAction, HostList } from "../contracts/hosts";
+import type { Host, HostAction, HostLabelsInput, HostList } from "../contracts/hosts";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
 import { nodeKind } from "../node-kinds";
@@ -62,6 +62,15 @@ async function leaveHostGracefully(rt: ContainerRuntime, host: Host): Promise<vo
       }
     });
   }
+}
+
+/** Replaces a host's labels; the host as listed after. */
+export async function setHostLabels(hostId: string, input: HostLabelsInput, rt: ContainerRuntime = runtime()): Promise<Host> {
+  if (!rt.listHosts || !rt.setHostLabels) throw conflict("Phleet runs on a single Docker engine: there are no hosts to label (README, Several hosts)");
+  const before = (await listHosts(rt)).hosts.find((h) => h.id === hostId || h.name === hostId);
+  if (!before) throw notFound("Host", hostId);
+  await rt.setHostLabels(before.id, input.labels);
+  return (await listHosts(rt)).hosts.find((h) => h.id === before.id) ?? before;
 }
 
 export async function hostAction(hostId: string, action: HostAction, rt: ContainerRuntime = runtime()): Promise<Host> {

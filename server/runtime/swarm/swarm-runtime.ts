@@ -241,6 +241,18 @@ export class SwarmRuntime implements ContainerRuntime {
     }
   }
 
+  async setHostLabels(hostId: string, labels: Labels): Promise<void> {
+    const manager = await this.manager();
+    try {
+      const node = manager.getNode(hostId);
+      const info = (await node.inspect()) as SwarmNodeInfo & { Version: { Index: number } };
+      await node.update({ version: info.Version.Index, ...info.Spec, Labels: labels });
+      this.nodesCache = null;
+    } catch (err) {
+      throw toRuntimeError(err, `set the labels of host ${hostId}`);
+    }
+  }
+
   /**
    * Before a drain: each node that spreads over its layer leaves the host under the constraints of now (and away
    * from this host), one after the other, each seeing where the last one went. Swarm's drain would move them under
