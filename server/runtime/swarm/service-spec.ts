@@ -178,6 +178,11 @@ export function stateOfService(
     ports: (svc.Endpoint?.Ports ?? []).map((p) => ({ containerPort: p.TargetPort ?? 0, protocol: p.Protocol ?? "tcp", hostPort: p.PublishedPort })),
     host: opts.host,
     hostAddress: opts.hostAddress,
-    pinnedToHost: ((svc.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? []).some((c) => c.startsWith("node.id==")),
+    pinnedToHost: pinnedToHost(svc),
   };
+}
+
+/** Whether the service is pinned to one host (placementConstraints' pinTo: a node whose volume is local there). */
+export function pinnedToHost(svc: SwarmService): boolean {
+  return ((svc.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? []).some((c) => c.startsWith("node.id=="));
 }

@@ -39,6 +39,7 @@ import {
   placementConstraints,
   serviceSpec,
   SPREAD_LABEL,
+  pinnedToHost,
   stateOfService,
   type ImageRun,
   type SwarmService,
@@ -80,6 +81,8 @@ interface Placed {
 }
 
 const SWARM_SERVICE_LABEL = "com.docker.swarm.service.id";
+/** How long a volume removal waits for the task container of a removed service to be gone. */
+const VOLUME_FREE_TIMEOUT_MS = 30_000;
 const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 /** How long an operation on a node waits for Swarm to (re)place its task: a lost host is seen in seconds, a pull takes longer. */
 const PLACE_TIMEOUT_MS = 120_000;
@@ -263,18 +266,26 @@ export class SwarmRuntime implements ContainerRuntime {
     const available = (await this.nodes(true))
       .filter((n) => n.ID !== hostId && n.Status?.State === "ready" && n.Spec?.Availability === "active")
       .map((n) => n.ID);
-    for (const svc of await this.services({ [LABEL.managed]: "true" })) {
-      const raw = svc.Spec.Labels?.[SPREAD_LABEL];
-      const task = currentTask(await this.tasksOf(svc.ID));
-      if (!raw || task?.NodeID !== hostId) continue;
-      const spread = await this.spreadConstraints(JSON.parse(raw) as Labels, svc.Spec.Name, available);
-      const constraints = [...new Set([...spread, `node.id!=${hostId}`])];
-      await this.setConstraints(svc, constraints, `move ${svc.Spec.Name} off the host before its drain`);
-      log.info({ node: svc.Spec.Name, constraints }, "node moved off a host before its drain");
-      await waitFor("a host for the moved node", async () => {
-        const next = currentTask(await this.tasksOf(svc.ID));
-        return !!next && next.ID !== task.ID && !!next.NodeID;
-      }, { timeoutMs: 15_000, intervalMs: 100 }).catch(() => undefined);
+    for (const listed of await this.services({ [LABEL.managed]: "true" })) {
+      const raw = listed.Spec.Labels?.[SPREAD_LABEL];
+      const task = currentTask(await this.tasksOf(listed.ID));
+      // A node pinned to its volume's host (a database) stays: Swarm's drain leaves it waiting there.
+      if (!raw || task?.NodeID !== hostId || pinnedToHost(listed)) continue;
+      // In the layer's queue, with the service read again just before its update (heal or respread may have
+      // updated it meanwhile). A move that fails is logged and left to Swarm's drain: the drain itself goes on, since
+      // the nodes on the host have already left their balancer and save_path.
+      await this.serially(raw, async () => {
+        const svc = await this.service(listed.ID);
+        if (!svc) return;
+        const spread = await this.spreadConstraints(JSON.parse(raw) as Labels, svc.Spec.Name, available);
+        const constraints = [...new Set([...spread, `node.id!=${hostId}`])];
+        await this.setConstraints(svc, constraints, `move ${svc.Spec.Name} off the host before its drain`);
+        log.info({ node: svc.Spec.Name, constraints }, "node moved off a host before its drain");
+        await waitFor("a host for the moved node", async () => {
+          const next = currentTask(await this.tasksOf(svc.ID));
+          return !!next && next.ID !== task.ID && !!next.NodeID;
+        }, { timeoutMs: 15_000, intervalMs: 100 }).catch(() => undefined);
+      }).catch((err: unknown) => log.warn({ node: listed.Spec.Name, err }, "could not move the node off the host before its drain: Swarm's drain moves it"));
     }
   }
 
@@ -427,7 +438,21 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async removeVolume(name: string): Promise<void> {
-    await Promise.all((await this.liveHosts()).map((h) => h.rt.removeVolume(name)));
+    // A removed service's task container goes away a few seconds after the service: until then its volume is in use.
+    const removeOn = (h: { name: string; rt: DockerRuntime }) =>
+      waitFor(
+        `the volume ${name} on ${h.name} to be free`,
+        () =>
+          h.rt.removeVolume(name).then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof RuntimeError && err.kind === "conflict") return false;
+              throw err;
+            },
+          ),
+        { timeoutMs: VOLUME_FREE_TIMEOUT_MS, intervalMs: 500 },
+      );
+    await Promise.all((await this.liveHosts()).map(removeOn));
   }
 
   async listVolumes(labels: Labels): Promise<VolumeState[]> {
@@ -456,11 +481,17 @@ export class SwarmRuntime implements ContainerRuntime {
   private pushedImage(tag: string): Promise<string> {
     let ref = this.pushed.get(tag);
     if (!ref) {
-      ref = this.registry().then((registry) => (registry ? pushToRegistry(this.opts.builder, tag, registry) : tag));
+      const registryUsed = this.registry();
+      ref = registryUsed.then((registry) => {
+        // No registry (yet: the image source is set at start): not remembered, so a later call pushes.
+        if (!registry) this.pushed.delete(tag);
+        return registry ? pushToRegistry(this.opts.builder, tag, registry) : tag;
+      });
       this.pushed.set(tag, ref);
       ref.catch(() => {
         this.pushed.delete(tag);
-        this.ownRegistry = null; // its loopback port may have changed with a restart: looked up again next time
+        // Phleet's registry may have a new loopback port after a restart: looked up again next time (once).
+        if (this.ownRegistry === registryUsed) this.ownRegistry = null;
       });
     }
     return ref;
@@ -521,7 +552,7 @@ export class SwarmRuntime implements ContainerRuntime {
   private async relaxSpread(serviceId: string): Promise<boolean> {
     const svc = await this.service(serviceId);
     const raw = svc?.Spec.Labels?.[SPREAD_LABEL];
-    if (!svc || !raw) return false;
+    if (!svc || !raw || pinnedToHost(svc)) return false;
     const current = (svc.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? [];
     const constraints = await this.spreadConstraints(JSON.parse(raw) as Labels, svc.Spec.Name);
     if (JSON.stringify(constraints) === JSON.stringify(current)) return false;
