@@ -62,11 +62,7 @@ function oneAllocationAtATime<T>(fn: () => Promise<T>): Promise<T> {
 
 export async function createEnvironment(input: CreateEnvironmentInput, rt: ContainerRuntime = runtime()): Promise<Environment> {
   const cfg = config();
-  if (input.loadBalancer.count > 1 && rt.addressing !== "name") {
-    throw unprocessable("Two balancers need several hosts (PHLEET_SWARM_HOSTS): on one engine both would share its address", [
-      { path: "loadBalancer.count", message: "Use 1 balancer on one engine" },
-    ]);
-  }
+  if (input.loadBalancer.count > 1) await checkRoomForBalancers(rt, input.loadBalancer.count);
   const env = await oneAllocationAtATime(async () => {
     if (await db().environment.findUnique({ where: { name: input.name } })) {
       throw conflict(`An environment named '${input.name}' already exists`, [{ path: "name", message: "This name is taken" }]);
@@ -105,6 +101,21 @@ export async function createEnvironment(input: CreateEnvironmentInput, rt: Conta
   });
   await startProvisioning(rt, env.id);
   return getEnvironment(env.id, rt);
+}
+
+/** Each balancer needs a host of its own (they publish the same ports there): refused with 422 before anything is recorded. */
+async function checkRoomForBalancers(rt: ContainerRuntime, count: number): Promise<void> {
+  if (rt.addressing !== "name" || !rt.listHosts) {
+    throw unprocessable("Two balancers need several hosts (PHLEET_SWARM_HOSTS): on one engine both would share its address", [
+      { path: "loadBalancer.count", message: "Use 1 balancer on one engine" },
+    ]);
+  }
+  const usable = (await rt.listHosts()).filter((h) => h.state === "ready" && h.availability === "active").length;
+  if (usable < count) {
+    throw unprocessable(`${count} balancers need ${count} hosts that are ready and active; ${usable} ${usable === 1 ? "is" : "are"}`, [
+      { path: "loadBalancer.count", message: `At most ${usable} balancer${usable === 1 ? "" : "s"} now` },
+    ]);
+  }
 }
 
 /** The creation task, holding the environment's lock until it ends (also used to resume after a crash). */

@@ -68,46 +68,55 @@ async function balancersOf(envId: string) {
   const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
   const balancers = env?.nodes.filter((n) => n.role === "balancer").sort((a, b) => a.ordinal - b.ordinal) ?? [];
   if (!env || !balancers.length || balancers.some((b) => !b.containerId)) throw new RuntimeError("the environment has a balancer without a container", "not_found");
-  return { env, containerIds: balancers.map((b) => b.containerId!), apps: env.nodes.filter((n) => n.role === "app" && n.containerId) };
+  return { env, containerIds: balancers.map((b) => b.containerId!) };
 }
 
 /**
- * Writes the HTTPS files into every balancer, one after the other, checks them with `nginx -t` and reloads;
- * when a check fails, every balancer gets its previous files back and keeps serving what it served.
+ * Writes the HTTPS files into every balancer, one after the other, checks them with `nginx -t` and reloads; when
+ * one refuses them (or does not reload), every balancer written so far, that one included, gets its previous files
+ * back and is reloaded, so they keep serving the same certificate as before.
  */
 export async function applyToBalancer(rt: ContainerRuntime, envId: string, override?: Parameters<typeof balancerTlsFiles>[1]): Promise<void> {
-  const { env, containerIds } = await balancersOf(envId);
+  const { env, containerIds: all } = await balancersOf(envId);
   const files = await balancerTlsFiles(env, override);
   if (!files.length) return;
-  const done: { containerId: string; previous: FileSpec[] }[] = [];
+  // Of two, one that does not run gets the files when it starts (they are rendered from the database then).
+  const up = all.length > 1 ? await Promise.all(all.map(async (id) => !!(await rt.inspectContainer(id).catch(() => null))?.running)) : [true];
+  const containerIds = up.some(Boolean) ? all.filter((_, i) => up[i]) : all;
+  const written: { containerId: string; previous: FileSpec[] }[] = [];
   try {
-    for (const containerId of containerIds) done.push({ containerId, previous: await applyTo(rt, containerId, files) });
+    for (const containerId of containerIds) {
+      const previous = await Promise.all(files.map(async (f) => ({ ...f, content: await rt.readFile(containerId, f.path) })));
+      written.push({ containerId, previous: previous.filter((p): p is FileSpec => p.content !== null) });
+      await applyTo(rt, containerId, files);
+    }
   } catch (err) {
-    // A second balancer refused what the first took: the first goes back, so both serve the same certificate.
-    for (const d of done) if (d.previous.length) await applyTo(rt, d.containerId, d.previous).catch(() => undefined);
+    for (const w of written) {
+      if (!w.previous.length) continue;
+      await rt
+        .writeFiles(w.containerId, w.previous)
+        .then(() => reloadAndWait(rt, w.containerId, NGINX_RELOAD))
+        .catch((rollbackErr: unknown) => log.error({ err: rollbackErr, containerId: w.containerId }, "a balancer could not get its previous HTTPS files back"));
+    }
     throw err;
   }
 }
 
-/** The files written and checked into one balancer, which is reloaded; what they replaced. */
-async function applyTo(rt: ContainerRuntime, containerId: string, files: FileSpec[]): Promise<FileSpec[]> {
-  const previous = await Promise.all(files.map(async (f) => ({ ...f, content: await rt.readFile(containerId, f.path) })));
+/** Writes, checks and reloads one balancer. */
+async function applyTo(rt: ContainerRuntime, containerId: string, files: FileSpec[]): Promise<void> {
   await rt.writeFiles(containerId, files);
   const check = await rt.exec(containerId, ["nginx", "-t", "-q"], { timeoutMs: 10_000 });
-  if (check.exitCode !== 0) {
-    const back = previous.filter((p): p is FileSpec => p.content !== null);
-    if (back.length) await rt.writeFiles(containerId, back);
-    throw new RuntimeError(`the balancer refused the HTTPS configuration: ${check.stderr.trim()}`, "failed");
-  }
+  if (check.exitCode !== 0) throw new RuntimeError(`the balancer refused the HTTPS configuration: ${check.stderr.trim()}`, "failed");
   // Waits until every old worker is gone: "installed" means every new connection gets the new certificate.
   const reload = await reloadAndWait(rt, containerId, NGINX_RELOAD);
   if (reload.exitCode !== 0) throw new RuntimeError(`nginx reload failed: ${reload.stderr.trim()}`, "failed");
-  return previous.filter((p): p is FileSpec => p.content !== null);
 }
 
 /** Rewrites the HTTPS ini on every app server and reloads PHP gracefully where it changed. */
 export async function applyToApps(rt: ContainerRuntime, envId: string, forceHttps: boolean): Promise<void> {
-  const { env, apps } = await balancersOf(envId);
+  const env = await db().environment.findUnique({ where: { id: envId }, include: { nodes: true } });
+  if (!env) throw new RuntimeError(`environment ${envId} is gone`, "not_found");
+  const apps = env.nodes.filter((n) => n.role === "app" && n.containerId);
   await Promise.all(
     apps.map(async (app) => {
       const files = await appTlsFiles(env, app.type, forceHttps);

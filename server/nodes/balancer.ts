@@ -29,23 +29,45 @@ interface Target {
   upstreams: BalancerUpstream[];
 }
 
-/** One target per balancer of the environment. */
+/** One target per balancer of the environment that has a container. */
 async function targets(envId: string, drain: Set<string>): Promise<Target[]> {
   const nodes = await db().node.findMany({ where: { environmentId: envId } });
   const balancers = nodes.filter((n) => n.role === "balancer").sort((a, b) => a.ordinal - b.ordinal);
-  const missing = balancers.find((b) => !b.containerId);
-  if (!balancers.length || missing) throw new RuntimeError(`the environment has no container for its balancer${missing ? ` ${missing.hostname}` : ""}`, "not_found");
+  const withContainer = balancers.filter((b): b is typeof b & { containerId: string } => !!b.containerId);
+  if (!withContainer.length) throw new RuntimeError("the environment has no balancer container", "not_found");
   const apps = nodes.filter((n) => n.role === "app").sort((a, b) => a.ordinal - b.ordinal);
   const upstreams = apps.filter((a) => !drain.has(a.id)).map((a) => ({ ip: a.ip, port: nodeKind(a.type).port }));
-  return balancers.map((b) => ({ balancer: { ...b, containerId: b.containerId! }, upstreams }));
+  return withContainer.map((b) => ({ balancer: b, upstreams }));
+}
+
+/**
+ * Runs `fn` on every balancer, each tried whatever happens to the others. With two, one that does not run (its host
+ * lost, say) is left out while the other took the change: it gets the app servers of the database when it starts
+ * again (its files are rendered then). Fails when a running balancer failed, or when none took the change.
+ */
+async function onEveryBalancer(rt: ContainerRuntime, list: Target[], fn: (t: Target) => Promise<unknown>): Promise<void> {
+  const running = async (t: Target) => !!(await rt.inspectContainer(t.balancer.containerId).catch(() => null))?.running;
+  // Not even tried when another one runs: on several hosts a call into a node without a task waits for Swarm to
+  // place one (a stopped node never gets one).
+  let tried = list;
+  if (list.length > 1) {
+    const up = await Promise.all(list.map(running));
+    if (up.some(Boolean)) tried = list.filter((_, i) => up[i]);
+  }
+  const results = await Promise.allSettled(tried.map((t) => fn(t)));
+  const failed: { t: Target; err: unknown }[] = [];
+  results.forEach((r, i) => {
+    if (r.status === "rejected") failed.push({ t: tried[i]!, err: r.reason });
+  });
+  if (!failed.length) return;
+  // One that stopped meanwhile is left out like the others, while another took the change.
+  if (failed.length < tried.length && (await Promise.all(failed.map((f) => running(f.t)))).every((up) => !up)) return;
+  throw failed[0]!.err;
 }
 
 /** Brings every balancer's app servers in line with the database, minus the drained ones. */
 export async function syncBalancer(rt: ContainerRuntime, envId: string, opts: { drain?: string[] } = {}): Promise<void> {
-  for (const t of await targets(envId, new Set(opts.drain ?? []))) {
-    if (t.balancer.type === "haproxy") await syncHaproxy(rt, t);
-    else await syncNginx(rt, envId, t);
-  }
+  await onEveryBalancer(rt, await targets(envId, new Set(opts.drain ?? [])), (t) => (t.balancer.type === "haproxy" ? syncHaproxy(rt, t) : syncNginx(rt, envId, t)));
 }
 
 /**
@@ -58,7 +80,7 @@ export async function drainFromBalancer(
   nodeIds: string[],
   opts: { maxWaitMs?: number; fallbackWaitMs?: number } = {},
 ): Promise<void> {
-  await Promise.all((await targets(envId, new Set(nodeIds))).map((t) => drainFrom(rt, envId, t, nodeIds, opts)));
+  await onEveryBalancer(rt, await targets(envId, new Set(nodeIds)), (t) => drainFrom(rt, envId, t, nodeIds, opts));
 }
 
 async function drainFrom(
