@@ -28,13 +28,19 @@ const PUSH_PORT = 5000;
 const PULL_PORT = 5001;
 
 export async function startOwnRegistry(engine: Docker, o: OwnRegistryOptions): Promise<RegistryAddress> {
-  const advertise = o.advertise || (await addressTowards(o.hosts));
+  // Its push port is reached on this machine's loopback, and the hosts reach this machine: the engine must be local.
+  if ((engine.modem as { host?: string }).host) {
+    throw new RuntimeError("Phleet runs its own registry only on a local Docker engine (DOCKER_HOST is remote): set PHLEET_REGISTRY to a registry of yours", "failed");
+  }
+  const found = o.advertise || (await addressTowards(o.hosts));
+  // An IPv6 address goes in brackets in an image reference.
+  const advertise = net.isIPv6(found) ? `[${found}]` : found;
   const image = await o.image();
   const name = `phleet-${o.instance}-registry`;
   const labels = managedLabels(o.instance, { [LABEL.role]: "registry" });
   let container = engine.getContainer(name);
   const current = await container.inspect().catch(() => null);
-  const wantedBinding = { HostIp: net.isIP(advertise) ? advertise : "0.0.0.0", HostPort: String(o.port) };
+  const wantedBinding = { HostIp: net.isIP(found) ? found : "0.0.0.0", HostPort: String(o.port) };
   const binding = current?.HostConfig.PortBindings?.[`${PULL_PORT}/tcp`]?.[0] as { HostIp?: string; HostPort?: string } | undefined;
   const fits = current && current.Config.Image === image && binding?.HostIp === wantedBinding.HostIp && binding?.HostPort === wantedBinding.HostPort;
   try {
