@@ -33,15 +33,20 @@ export const Host = z
   .meta({ id: "Host" });
 export type Host = z.infer<typeof Host>;
 
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+
 /** Swarm node labels (for placement constraints of your own, a zone say); Docker's rules for keys, bounded sizes. */
 export const HostLabelsInput = z
   .object({
     labels: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/, "A label key is 1-128 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"),
-        z.string().max(256, "A label value is at most 256 characters"),
-      )
-      .refine((l) => Object.keys(l).length <= 32, "At most 32 labels per host"),
+      .record(z.string(), z.string().max(256, "A label value is at most 256 characters"))
+      .superRefine((labels, ctx) => {
+        const keys = Object.keys(labels);
+        if (keys.length > 32) ctx.addIssue({ code: "custom", message: "At most 32 labels per host" });
+        for (const key of keys) {
+          if (!LABEL_KEY.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `'${key}': a label key is 1-128 letters, digits, '.', '_', '/' or '-', starting with a letter or digit` });
+        }
+      }),
   })
   .strict()
   .meta({ id: "HostLabelsInput" });

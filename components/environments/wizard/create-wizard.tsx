@@ -60,7 +60,8 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
   const severalHosts = hosts.data?.mode === "swarm" && hosts.data.hosts.length > 1;
   const formRef = useRef<HTMLFormElement>(null);
 
-  const { input, errors } = validate(values);
+  // The balancer count is asked only on several hosts; elsewhere it is one, whatever was picked before.
+  const { input, errors } = validate(severalHosts ? values : { ...values, balancerCount: "1" });
   const errorOf = (f: keyof WizardValues) => serverErrors[f] ?? (submitted || shown[f] ? errors[f] : undefined);
 
   function set<K extends keyof WizardValues>(key: K, value: WizardValues[K], show = true) {
