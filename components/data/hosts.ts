@@ -20,5 +20,14 @@ export function useHostAction() {
   });
 }
 
+/** Replaces a host's labels. */
+export function useHostLabels(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (labels: Record<string, string>) => apiFetch<Host>(`/api/v1/hosts/${encodeURIComponent(id)}/labels`, { method: "PUT", body: { labels } }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: hostKeys.all }),
+  });
+}
+
 /** The join command holds the Swarm's join token: fetched only when the user asks for it, never cached. */
 export const fetchJoinCommand = () => apiFetch<HostList>("/api/v1/hosts?joinCommand=true").then((r) => r.joinCommand);

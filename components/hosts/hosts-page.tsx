@@ -4,12 +4,15 @@ import { useQuery } from "@tanstack/react-query";
 import { Server, TerminalSquare } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { fetchJoinCommand, hostsQuery, useHostAction } from "@/components/data/hosts";
+import { fieldIssues } from "@/components/data/api";
+import { fetchJoinCommand, hostsQuery, useHostAction, useHostLabels } from "@/components/data/hosts";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { ErrorPanel } from "@/components/ui/error-panel";
+import { Field, fieldAria } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Host } from "@/server/contracts/hosts";
 
@@ -113,6 +116,7 @@ function HostCard({ host: h }: { host: Host }) {
           <Button variant="secondary" size="sm" pending={action.isPending} onClick={() => action.mutate({ id: h.id, action: drained ? "activate" : "drain" })}>
             {drained ? `Activate ${h.name}` : `Drain ${h.name}`}
           </Button>
+          <LabelsDialog host={h} />
           {action.isError ? (
             <p role="alert" className="text-sm text-danger">
               {action.error.message}
@@ -121,6 +125,71 @@ function HostCard({ host: h }: { host: Host }) {
         </div>
       </Card>
     </li>
+  );
+}
+
+/** One `key=value` per line, as the labels are shown. */
+const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join("\n");
+function parseLabels(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const eq = line.indexOf("=");
+    labels[eq < 0 ? line : line.slice(0, eq).trim()] = eq < 0 ? "" : line.slice(eq + 1).trim();
+  }
+  return labels;
+}
+
+function LabelsDialog({ host: h }: { host: Host }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState("");
+  const save = useHostLabels(h.id);
+  const issues = fieldIssues(save.error);
+  const error = issues.length ? issues.map((i) => i.message).join("; ") : (save.error?.message ?? null);
+  const id = `labels-${h.id}`;
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) setText(labelsText(h.labels));
+        else save.reset();
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="ghost" size="sm">
+          Labels
+          <span className="sr-only"> of {h.name}</span>
+        </Button>
+      </DialogTrigger>
+      <DialogContent title={`Labels of ${h.name}`} description="Swarm node labels, for placement of your own (a zone, say). They replace the host's current labels.">
+        <form
+          className="flex flex-col gap-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate(parseLabels(text), { onSuccess: () => setOpen(false) });
+          }}
+        >
+          <Field id={id} label="One key=value per line" error={error}>
+            <textarea
+              {...fieldAria(id, error)}
+              className="min-h-28 w-full rounded-lg border border-border-strong bg-surface px-3 py-2 font-mono text-xs focus-visible:outline-2 focus-visible:outline-ring/40 aria-[invalid=true]:border-danger"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="zone=eu-1a"
+              spellCheck={false}
+            />
+          </Field>
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="ghost" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" pending={save.isPending}>
+              Save labels
+            </Button>
+          </div>
+        </form>
+      </DialogContent>
+    </Dialog>
   );
 }
 
