@@ -164,8 +164,9 @@ function Header({ env }: { env: Environment }) {
             )}
           </span>
         )}
+        {/* The other balancers' addresses once they run (before, they would lead nowhere, as liveUrl says). */}
         {env.balancers.slice(1).map((b) =>
-          b.url ? (
+          b.url && env.status === "running" && env.nodes.some((n) => n.hostname === b.hostname && n.status === "running") ? (
             <span key={b.hostname} className="inline-flex min-w-0 items-center gap-2">
               <span className="text-muted">and</span>
               <a

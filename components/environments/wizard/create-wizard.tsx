@@ -178,7 +178,12 @@ export function CreateWizard({ subnetHint }: { subnetHint: string }) {
                 : "Both retry a request on another app server when one fails, and show the same statistics. Domains and HTTPS need the NGINX balancer."}
             </p>
             {severalHosts ? (
-              <ChoiceCards label="Number of balancers" value={values.balancerCount} onChange={(v) => set("balancerCount", v)} choices={BALANCER_COUNT_CHOICES} />
+              <div className="flex flex-col gap-2">
+                <p className="text-sm font-medium" aria-hidden>
+                  Number of balancers
+                </p>
+                <ChoiceCards label="Number of balancers" value={values.balancerCount} onChange={(v) => set("balancerCount", v)} choices={BALANCER_COUNT_CHOICES} />
+              </div>
             ) : null}
           </Section>
 
