@@ -111,7 +111,7 @@ function DomainsEditor({ envId, domains }: { envId: string; domains: string[] })
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-muted">No domain yet: the environment answers on its published address only. Point a domain&apos;s DNS at this host, then add it.</p>
+        <p className="text-sm text-muted">No domain yet: the environment answers on its published address only. Point a domain&apos;s DNS at the balancer&apos;s host (at both, with two balancers), then add it.</p>
       )}
       <form onSubmit={add} className="flex flex-col gap-2" noValidate>
         <Field id="domain-new" label="Add a domain" error={error} hint="For example www.example.com">

@@ -158,6 +158,7 @@ describe("environments on a 3-host Swarm", () => {
     // the balancer's task through its host's engine.
     const selfSigned = (await client.call("GET", `/api/v1/environments/${env.id}/certificate`)).json as Certificate;
     expect(selfSigned.source).toBe("self-signed");
+    expect(selfSigned.httpsUrl, "the HTTPS address is on the balancer's host").toBe(env.httpsUrl);
     expect((await servedCertificate(env.httpsUrl!, DOMAIN)).serial.toLowerCase()).toBe(selfSigned.serial!.toLowerCase());
     // A domain (no ACME here: the certificate is not from ACME, so no order starts) that the upload must cover.
     expect((await client.call("PUT", `/api/v1/environments/${env.id}/domains`, { domains: [DOMAIN] })).status).toBe(200);

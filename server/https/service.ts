@@ -29,14 +29,21 @@ function requireRunning(env: { status: string }) {
   if (env.status !== "running") throw conflict(`The environment is ${env.status}; try again when it is running`);
 }
 
+/** Where the first balancer publishes its ports: its host's address on several hosts, PHLEET_PUBLISH_HOST on one engine. */
+async function balancerHostOf(rt: ContainerRuntime, envId: string): Promise<string> {
+  const first = await db().node.findFirst({ where: { environmentId: envId, role: "balancer" }, orderBy: { ordinal: "asc" } });
+  const live = first?.containerId ? await rt.inspectContainer(first.containerId).catch(() => null) : null;
+  return live?.hostAddress || config().PHLEET_PUBLISH_HOST;
+}
+
 function requireHttps(env: { httpsPort: number | null; balancerType: string }) {
   const why = whyNoHttps(env);
   if (why) throw new AppError("https_unavailable", why, 409);
 }
 
-export async function getCertificate(envId: string, taskId: string | null = null): Promise<Certificate> {
+export async function getCertificate(envId: string, taskId: string | null = null, rt: ContainerRuntime = runtime()): Promise<Certificate> {
   const env = await envOf(envId);
-  const view = certificateView(env.httpsPort ? await loadTls(envId) : null, env, await domainsOf(envId), config().PHLEET_PUBLISH_HOST, new Date(), taskId);
+  const view = certificateView(env.httpsPort ? await loadTls(envId) : null, env, await domainsOf(envId), await balancerHostOf(rt, envId), new Date(), taskId);
   // The order's task records the new certificate a moment before it lets go of the environment's lock: until
   // it has, the order is still under way (an options change in that moment would be refused with a 409).
   if (runningOperation(envId) === ACME_ORDER && view.renewal.state !== "failed") return { ...view, renewal: { ...view.renewal, state: "issuing" } };
