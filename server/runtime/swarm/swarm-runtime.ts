@@ -233,26 +233,23 @@ export class SwarmRuntime implements ContainerRuntime {
 
   async setHostAvailability(hostId: string, availability: "active" | "drain" | "pause"): Promise<void> {
     if (availability === "drain") await this.moveSpreadNodesOff(hostId);
-    const manager = await this.manager();
-    try {
-      const node = manager.getNode(hostId);
-      const info = (await node.inspect()) as SwarmNodeInfo & { Version: { Index: number } };
-      await node.update({ version: info.Version.Index, ...info.Spec, Availability: availability });
-      this.nodesCache = null;
-    } catch (err) {
-      throw toRuntimeError(err, `set host ${hostId} to ${availability}`);
-    }
+    await this.updateHost(hostId, { Availability: availability }, `set host ${hostId} to ${availability}`);
   }
 
   async setHostLabels(hostId: string, labels: Labels): Promise<void> {
+    await this.updateHost(hostId, { Labels: labels }, `set the labels of host ${hostId}`);
+  }
+
+  /** Changes part of a Swarm node's spec (at its current version). */
+  private async updateHost(hostId: string, change: { Availability?: string; Labels?: Labels }, what: string): Promise<void> {
     const manager = await this.manager();
     try {
       const node = manager.getNode(hostId);
       const info = (await node.inspect()) as SwarmNodeInfo & { Version: { Index: number } };
-      await node.update({ version: info.Version.Index, ...info.Spec, Labels: labels });
+      await node.update({ version: info.Version.Index, ...info.Spec, ...change });
       this.nodesCache = null;
     } catch (err) {
-      throw toRuntimeError(err, `set the labels of host ${hostId}`);
+      throw toRuntimeError(err, what);
     }
   }
 
