@@ -174,7 +174,9 @@ async function runScheduledBackups(rt: ContainerRuntime = runtime(), now = new D
   const records = await db().database.findMany({ where: { backupDaily: true, environment: { status: "running" } } });
   for (const r of records) {
     const last = await db().databaseBackup.findFirst({ where: { environmentId: r.environmentId, trigger: "schedule" }, orderBy: { createdAt: "desc" } });
-    if (!dailyBackupDue(now, r.backupHourUtc, last?.createdAt ?? null)) continue;
+    // A database created after today's hour gets its first daily backup at the next one, not at once (a backup
+    // minutes after creation took the environment's lock in the middle of the user's first operations).
+    if (!dailyBackupDue(now, r.backupHourUtc, last?.createdAt ?? r.createdAt)) continue;
     started++;
     const task = await createTask("database.backup", r.environmentId, BACKUP_STEPS);
     await waitAndRun(r.environmentId, "taking the daily database backup", () =>

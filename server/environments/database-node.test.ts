@@ -80,6 +80,9 @@ describe("pure parts", () => {
     expect(dailyBackupDue(day(3, 1), 3, null)).toBe(true);
     expect(dailyBackupDue(day(3, 6), 3, day(3, 1))).toBe(false);
     expect(dailyBackupDue(day(3, 1), 3, new Date(Date.UTC(2026, 0, 9, 3, 2)))).toBe(true);
+    // A database created after the hour (its creation counts as the last run): not due until the next day's hour.
+    expect(dailyBackupDue(day(7, 5), 3, day(7, 0))).toBe(false);
+    expect(dailyBackupDue(new Date(Date.UTC(2026, 0, 11, 3, 1)), 3, day(7, 0))).toBe(true);
     expect(parsePhpModules("[PHP Modules]\nCore\nmysqli\n\n[Zend Modules]\nZend OPcache\n")).toEqual({ php: ["Core", "mysqli"], zend: ["Zend OPcache"] });
   });
 });
