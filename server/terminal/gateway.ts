@@ -42,9 +42,11 @@ export async function handleTerminalUpgrade(req: IncomingMessage, socket: Duplex
 
 async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; nodeId: string; cookie: string; path: string }) {
   open.add(ws);
-  // Input typed while the shell is being started is kept and written once it runs.
+  // Input typed while the shell is being started is kept and written once it runs, after the size asked meanwhile
+  // is in place (a resize is a call to the engine of its own: under load it landed after the input it preceded).
   let session: ExecSession | null = null;
   const early: ((s: ExecSession) => void)[] = [];
+  const asked: { size: { cols: number; rows: number } | null } = { size: null };
   const withSession = (fn: (s: ExecSession) => void) => (session ? fn(session) : early.push(fn));
   let touch = () => {};
   ws.on("close", () => open.delete(ws));
@@ -57,7 +59,8 @@ async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; node
       if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
         const cols = Math.min(Math.max(msg.cols!, 2), 1000);
         const rows = Math.min(Math.max(msg.rows!, 2), 500);
-        withSession((s) => void s.resize(cols, rows));
+        if (session) void session.resize(cols, rows);
+        else asked.size = { cols, rows };
       }
     } catch {
       /* not a control message: ignore */
@@ -108,26 +111,30 @@ async function run(ws: WebSocket, rt: ContainerRuntime, t: { envId: string; node
     log.info({ node: node.hostname, reason: endReason }, "terminal session ended");
   });
 
+  let started: ExecSession;
   try {
     // bash where the image has it (all of Phleet's do), a plain sh otherwise; a login shell in the web root.
-    session = await rt.openExec(live.id, ["/bin/sh", "-c", "cd /var/www 2>/dev/null || cd /; if command -v bash >/dev/null; then exec bash -l; else exec sh -l; fi"], {
+    started = await rt.openExec(live.id, ["/bin/sh", "-c", "cd /var/www 2>/dev/null || cd /; if command -v bash >/dev/null; then exec bash -l; else exec sh -l; fi"], {
       tty: true,
       stdin: true,
-      cols: 80,
-      rows: 24,
+      cols: asked.size?.cols ?? 80,
+      rows: asked.size?.rows ?? 24,
       env: ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"],
     });
   } catch (err) {
     endReason = `could not start a shell: ${err instanceof Error ? err.message : String(err)}`;
     return closeWith(CLOSE.failed, "Could not start a shell in the node");
   }
-  if (ws.readyState !== ws.OPEN) return session.close();
-  session.onData((chunk) => {
+  if (ws.readyState !== ws.OPEN) return started.close();
+  started.onData((chunk) => {
     if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
   });
-  const ready = session;
-  for (const fn of early.splice(0)) fn(ready);
-  void session.exited.then((code) => {
+  // Until `session` is set, what arrives still waits in `early`, so nothing overtakes the size or the earlier input.
+  if (asked.size) await started.resize(asked.size.cols, asked.size.rows).catch(() => undefined);
+  if (ws.readyState !== ws.OPEN) return started.close();
+  session = started;
+  for (const fn of early.splice(0)) fn(started);
+  void started.exited.then((code) => {
     if (endReason === "closed by the browser") endReason = `shell exited (${code ?? "?"})`;
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "exit", code }));
     closeWith(CLOSE.ended, "The shell ended");
