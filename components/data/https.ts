@@ -75,6 +75,8 @@ export function useSetHttpsOptions(envId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: HttpsOptionsInput) => apiFetch<Certificate>(`${base(envId)}/https`, { method: "PUT", body: input }),
+    // A certificate read already under way would answer the options of before and overwrite the saved ones.
+    onMutate: () => qc.cancelQueries({ queryKey: httpsKeys.certificate(envId) }),
     onSuccess: (c) => {
       qc.setQueryData(httpsKeys.certificate(envId), c);
       refresh();

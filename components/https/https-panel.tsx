@@ -294,14 +294,21 @@ function UploadDialog({ envId, disabled }: { envId: string; disabled: boolean })
 
 function HttpsOptions({ envId, cert }: { envId: string; cert: Certificate }) {
   const set = useSetHttpsOptions(envId);
+  // What was clicked, held in local state: the mutation's own pending state reaches React a tick after the
+  // click, and a controlled checkbox rendered in between snaps back to the saved value.
+  const [clicked, setClicked] = useState<Partial<Record<"forceHttps" | "hsts", boolean>>>({});
   const opt = (name: "forceHttps" | "hsts", label: string, hint: string) => (
     <label className="flex items-start gap-3 text-sm">
       <input
         type="checkbox"
         className="mt-0.5 size-4 accent-[var(--color-primary)]"
-        checked={set.isPending && set.variables?.[name] !== undefined ? !!set.variables[name] : cert.options[name]}
+        checked={clicked[name] ?? cert.options[name]}
         disabled={set.isPending || cert.renewal.state === "issuing"}
-        onChange={(e) => set.mutate({ [name]: e.target.checked })}
+        onChange={(e) => {
+          const value = e.target.checked;
+          setClicked({ [name]: value });
+          set.mutate({ [name]: value }, { onSettled: () => setClicked({}) });
+        }}
         aria-describedby={`${name}-hint`}
       />
       <span>
