@@ -148,6 +148,14 @@ export interface FollowLogsOptions {
   signal?: AbortSignal;
 }
 
+export interface ReadLogsOptions {
+  tail?: number;
+  /** From this engine timestamp on (the engine may return the line at it too). */
+  since?: string;
+  /** Only the container's stderr. */
+  stderrOnly?: boolean;
+}
+
 export interface ExecSessionOptions {
   /** A pseudo-terminal: stdout and stderr arrive as one raw stream, resizable. */
   tty: boolean;
@@ -270,7 +278,7 @@ export interface ContainerRuntime {
   followLogs(id: string, onLine: (line: LogLine) => void, options?: FollowLogsOptions): Promise<void>;
   logsTail(id: string, lines: number): Promise<string>;
   /** The container's log lines with engine timestamps, without following (works on a stopped container). */
-  readLogs(id: string, options?: { tail?: number; since?: string }): Promise<LogLine[]>;
+  readLogs(id: string, options?: ReadLogsOptions): Promise<LogLine[]>;
   stats(id: string): Promise<ContainerStats | null>;
   /**
    * Streams engine events for resources with these labels until the signal aborts; only container events

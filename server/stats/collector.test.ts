@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ContainerRuntime, FollowLogsOptions, LogLine } from "../runtime/types";
+import type { ContainerRuntime, FollowLogsOptions, LogLine, ReadLogsOptions } from "../runtime/types";
 import { EnvironmentCollector } from "./collector";
 import { statsSettings } from "./settings";
 import type { CollectorTarget, PersistedState, SampleRow, StatsStore } from "./store";
@@ -27,6 +27,10 @@ class FakeEngine {
   polls = 0;
   lines: LogLine[] = [];
   opens: (string | undefined)[] = [];
+  /** Streams open now (only counted in "stall" mode, where a stream lasts until aborted). */
+  streamsOpen = 0;
+  /** Reads in one go (readLogs), by the cursor they started from. */
+  reads: (string | undefined)[] = [];
   tails: (number | undefined)[] = [];
   stderrOnly: (boolean | undefined)[] = [];
   readonly balancer = new FakeBalancerCounters();
@@ -66,6 +70,9 @@ class FakeEngine {
     const tails = this.tails;
     const stderrOnly = this.stderrOnly;
     const mode = () => this.mode;
+    const reads = this.reads;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fake runtime's methods count on the engine
+    const engine = this;
     return {
       async inspectContainer(id: string) {
         return { id, running: true } as never;
@@ -78,8 +85,18 @@ class FakeEngine {
         const from = o.after ? all.findIndex((l) => l.timestamp >= o.after!) : 0;
         const start = from < 0 ? all.length : sloppy() ? from : from + 1;
         for (const l of all.slice(start)) onLine(l);
-        if (mode() === "stall") await new Promise((r) => o.signal?.addEventListener("abort", r, { once: true }));
+        if (mode() === "stall") {
+          engine.streamsOpen++;
+          await new Promise((r) => o.signal?.addEventListener("abort", r, { once: true }));
+          engine.streamsOpen--;
+        }
         // The stream ends, as when the balancer restarts.
+      },
+      async readLogs(_id: string, o: ReadLogsOptions = {}) {
+        reads.push(o.since);
+        const all = lines().filter((l) => !o.stderrOnly || l.stream === "stderr");
+        const from = o.since ? all.findIndex((l) => l.timestamp >= o.since!) : 0;
+        return from < 0 ? [] : all.slice(from);
       },
       listContainers: async () => {
         this.polls++;
@@ -149,7 +166,9 @@ describe("EnvironmentCollector", () => {
     expect(s.nodes.map((n) => n.requests.total)).toEqual([7, 3]);
     expect(s.balancer.bytes).toBe(50);
     expect(s.collector.reopened).toBeGreaterThanOrEqual(2);
-    expect(engine.opens[0]).toBeUndefined();
+    // The first read (in one go, at start) is from the start of the log; every stream after the cursor.
+    expect(engine.reads[0]).toBeUndefined();
+    expect(engine.opens.every((o) => o !== undefined)).toBe(true);
     expect(engine.opens.at(-1)).toBe(engine.lines.at(-1)!.timestamp);
     expect(engine.stderrOnly.every((only) => only === true)).toBe(true);
 
@@ -188,7 +207,7 @@ describe("EnvironmentCollector", () => {
     const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings: { ...settings, silenceReopenMs: 200 } });
     running.push(c);
     const total = () => c.snapshot(60).balancer.requests.total;
-    await until(() => total() === 3);
+    await until(() => total() === 3 && engine.streamsOpen === 1);
     // These lines are written while the follower is stuck: only a reopen shows them.
     for (let i = 0; i < 4; i++) engine.add("10.1.1.22");
     await until(() => total() === 7);
@@ -198,6 +217,33 @@ describe("EnvironmentCollector", () => {
     await new Promise((r) => setTimeout(r, 500)); // more silent reopens: still nothing counted twice
     expect(total()).toBe(7);
     expect(c.snapshot(60).nodes.find((n) => n.id === "a2")!.requests.total).toBe(4);
+  });
+
+  it("reads the log in one go while nobody looks, follows it only while somebody does, and counts each request once", async () => {
+    const engine = new FakeEngine();
+    engine.mode = "stall";
+    for (let i = 0; i < 3; i++) engine.add("10.1.1.21");
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store: memoryStore(), settings: { ...settings, watchedForMs: 300, unwatchedPollMs: 60_000 } });
+    running.push(c);
+    await until(() => engine.reads.length === 1); // the round at start
+    await new Promise((r) => setTimeout(r, 200));
+    expect(engine.opens).toHaveLength(0); // nobody looks: no stream
+    for (let i = 0; i < 4; i++) engine.add("10.1.1.22");
+    // A read counts what the balancer wrote meanwhile before it answers.
+    const first = await c.read(60);
+    expect(first.balancer.requests.total).toBe(7);
+    expect(first.nodes.map((n) => n.requests.total)).toEqual([3, 4]);
+    expect(engine.reads).toHaveLength(2);
+    // Somebody looks: the log is followed, after the cursor.
+    await until(() => engine.streamsOpen === 1);
+    expect(engine.opens).toEqual([engine.lines.at(-1)!.timestamp]);
+    engine.add("10.1.1.21"); // a line the open stream will not deliver (stalled): counted by a read in one go later
+    // Nobody looks any more: the stream is closed.
+    await until(() => engine.streamsOpen === 0, 2000);
+    engine.add("10.1.1.22");
+    const again = await c.read(60);
+    expect(again.balancer.requests.total).toBe(9);
+    expect(again.nodes.map((n) => n.requests.total)).toEqual([4, 5]);
   });
 
   it("counts lines whose engine timestamp steps back within one stream (a clock adjusted backwards)", async () => {

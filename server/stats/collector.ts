@@ -71,12 +71,6 @@ function coalesceKey(text: string): string | null {
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * Statistics of one running environment: follows the cumulative counters the balancer writes to stderr
- * (reopened after the stream ends, resumed after the last engine timestamp seen; a line read twice adds
- * nothing, see balancer-counters.ts), polls the session store (exec) and every node's CPU/memory (engine stats),
- * keeps the last hour in memory and writes totals (with the cursor) and minute samples to the store.
- */
-/**
  * What is followed of one balancer's log (an environment has one or two): its own cursor, the counters it wrote last
  * (each balancer counts its own requests, under its own generation), and the line held back for its second.
  */
@@ -92,6 +86,10 @@ class BalancerFeed {
   /** The newest counters line of the current second and generation, not counted yet (onLine). */
   pending: LogLine | null = null;
   pendingKey: string | null = null;
+  /** A stream follows the log now (somebody reads the statistics); otherwise it is read in one go when needed. */
+  streaming = false;
+  /** The read of the lines since the cursor under way, shared by whoever needs it meanwhile (catchUp). */
+  reading: Promise<void> | null = null;
 
   constructor(persisted?: FeedState) {
     this.cursor = persisted?.cursor ?? null;
@@ -99,6 +97,14 @@ class BalancerFeed {
   }
 }
 
+/**
+ * Statistics of one running environment: reads the cumulative counters the balancer writes to stderr (resumed after
+ * the last engine timestamp seen; a line read twice adds nothing, see balancer-counters.ts), polls the session store
+ * (exec) and every node's CPU/memory (engine stats), keeps the last hour in memory and writes totals (with the
+ * cursor) and minute samples to the store. While somebody reads the statistics it follows the logs live and polls
+ * every few seconds; otherwise it does all of that in one round a minute, so an environment nobody looks at costs
+ * the same whatever its traffic.
+ */
 export class EnvironmentCollector {
   private agg: RequestAggregator;
   /** By the balancer's ordinal ("1", "2"), as persisted. */
@@ -116,9 +122,13 @@ export class EnvironmentCollector {
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private loops: Promise<void>[] = [];
-  /** When the statistics were last read (API or live stream): the gauges are polled fast only while somebody looks. */
+  /**
+   * When the statistics were last read (API or live stream). While somebody looks, the balancers' logs are followed
+   * and the gauges polled every few seconds; otherwise everything is done in one round every unwatchedPollMs.
+   */
   private viewedAt = Number.NEGATIVE_INFINITY;
-  private wakePoll: (() => void) | null = null;
+  /** Called when somebody starts looking: the poll and the log followers resting until then go at once. */
+  private readonly wakers = new Set<() => void>();
 
   private storeKind(): SessionStoreKind {
     return nodeKind(this.target.sessionType).sessionStore!;
@@ -216,6 +226,12 @@ export class EnvironmentCollector {
       const balancer = this.balancers().find((n) => n.ordinal === ordinal);
       // Scaled away: its counts stay in the totals.
       if (!balancer) return;
+      // Nobody looks: no stream. The round of pollLoop (and any read of the statistics) reads what the balancer
+      // wrote since the cursor in one go, so collection costs the same whatever the traffic and however long.
+      if (!this.watched()) {
+        await this.untilWatched(signal);
+        continue;
+      }
       let live: ContainerState | null = null;
       if (balancer?.containerId) {
         try {
@@ -245,17 +261,25 @@ export class EnvironmentCollector {
       let linesSeen = feed.lines;
       let lastLineAt = this.now();
       const silence = this.deps.settings.silenceReopenMs;
+      let rested = false;
       const watchdog = setInterval(() => {
-        if (feed.lines !== linesSeen) {
+        if (!this.watched()) {
+          // Nobody looked for watchedForMs: back to reading in rounds, from the cursor.
+          rested = true;
+          stream.abort();
+        } else if (feed.lines !== linesSeen) {
           linesSeen = feed.lines;
           lastLineAt = this.now();
         } else if (this.now() - lastLineAt >= silence) {
           afterSilence = true;
           stream.abort();
         }
-      }, Math.max(50, Math.floor(silence / 5)));
+      }, Math.max(50, Math.floor(Math.min(silence, this.deps.settings.watchedForMs) / 5)));
       const reopenedAfterSilence = afterSilence;
       afterSilence = false;
+      // A read in one go under way finishes first: the stream starts after what it counted.
+      await feed.reading;
+      feed.streaming = true;
       try {
         await this.deps.rt.followLogs(live.id, (line) => this.onLine(line, ordinal), {
           after: feed.cursor ?? undefined,
@@ -269,15 +293,63 @@ export class EnvironmentCollector {
         feed.message = `Reading the log of ${balancer.hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
         this.report("follow the balancer log", err);
       } finally {
+        feed.streaming = false;
         clearInterval(watchdog);
         signal.removeEventListener("abort", onAbort);
         // The next stream starts after the cursor: what is held back is counted now.
         this.settle(feed);
       }
-      if (afterSilence) continue;
+      if (afterSilence || rested) continue;
       // The stream ended: the balancer stopped or restarted. Reopen from the cursor once it runs.
       await sleep(500, signal);
     }
+  }
+
+  /** Resolves when somebody reads the statistics (noteViewer) or on abort. */
+  private untilWatched(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted || this.watched()) return resolve();
+      const done = () => {
+        this.wakers.delete(done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.wakers.add(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /**
+   * Reads, in one request, what a balancer wrote to stderr since the feed's cursor and counts it (each counters line
+   * lands in the second the balancer wrote it, see RequestAggregator.recordCounters). Nothing when a stream follows
+   * the log already. Works on a stopped balancer too (its last lines are still in the engine's log).
+   */
+  private catchUp(ordinal: number): Promise<void> {
+    const feed = this.feed(ordinal);
+    const balancer = this.balancers().find((n) => n.ordinal === ordinal);
+    if (feed.streaming || !balancer?.containerId) return Promise.resolve();
+    const containerId = balancer.containerId;
+    feed.reading ??= (async () => {
+      try {
+        const lines = await this.deps.rt.readLogs(containerId, { ...(feed.cursor ? { since: feed.cursor } : {}), stderrOnly: true });
+        feed.catchingUp = true;
+        for (const line of lines) this.onLine(line, ordinal);
+        this.settle(feed);
+        feed.state = "following";
+        feed.message = null;
+      } catch (err) {
+        feed.state = "waiting";
+        feed.message = `Reading the log of ${balancer.hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.report("read the balancer log", err);
+      } finally {
+        feed.reading = null;
+      }
+    })();
+    return feed.reading;
+  }
+
+  private catchUpAll(): Promise<void> {
+    return Promise.all(this.balancers().map((b) => this.catchUp(b.ordinal))).then(() => undefined);
   }
 
   /**
@@ -333,18 +405,26 @@ export class EnvironmentCollector {
 
   // ---- session store and resources ----
 
+  /**
+   * The gauges, every pollMs while somebody looks. Otherwise one round every unwatchedPollMs does all the work of the
+   * environment at once: the balancers' lines since the cursor, the gauges, the totals and the closed minutes.
+   */
   private async pollLoop(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       const started = this.now();
+      const resting = !this.watched();
+      if (resting) await this.catchUpAll();
       try {
         await this.pollOnce();
       } catch (err) {
         this.report("poll nodes", err);
       }
+      if (resting) await this.persist();
       const interval = this.watched() ? this.deps.settings.pollMs : this.deps.settings.unwatchedPollMs;
-      await sleep(Math.max(200, interval - (this.now() - started)), signal, (wake) => (this.wakePoll = wake));
-      this.wakePoll = null;
+      let wakeThis: (() => void) | null = null;
+      await sleep(Math.max(200, interval - (this.now() - started)), signal, (wake) => this.wakers.add((wakeThis = wake)));
+      if (wakeThis) this.wakers.delete(wakeThis);
     }
   }
 
@@ -359,7 +439,7 @@ export class EnvironmentCollector {
   private noteViewer(): void {
     const wasWatched = this.watched();
     this.viewedAt = this.now();
-    if (!wasWatched) this.wakePoll?.();
+    if (!wasWatched) for (const wake of [...this.wakers]) wake();
   }
 
   async pollOnce(): Promise<void> {
@@ -435,20 +515,26 @@ export class EnvironmentCollector {
 
   // ---- persistence ----
 
+  /** While somebody looks; otherwise pollLoop's round persists. */
   private async flushLoop(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       await sleep(this.deps.settings.flushMs, signal);
       if (signal.aborted) break;
-      this.settle();
-      const nowSec = Math.floor(this.now() / 1000);
-      this.agg.seal(nowSec);
-      try {
-        if (this.dirty) await this.flush();
-        await this.writeClosedMinutes(nowSec);
-      } catch (err) {
-        this.report("save statistics", err);
-      }
+      if (this.watched()) await this.persist();
+    }
+  }
+
+  /** Totals (when counts changed) and the minutes that ended. */
+  private async persist(): Promise<void> {
+    this.settle();
+    const nowSec = Math.floor(this.now() / 1000);
+    this.agg.seal(nowSec);
+    try {
+      if (this.dirty) await this.flush();
+      await this.writeClosedMinutes(nowSec);
+    } catch (err) {
+      this.report("save statistics", err);
     }
   }
 
@@ -484,6 +570,16 @@ export class EnvironmentCollector {
   }
 
   // ---- reading ----
+
+  /**
+   * What the API and the live stream read: first the balancers' lines not read yet (a resting collector reads them
+   * now, in one request each), so every request answered before the counters line the balancer last wrote is in.
+   */
+  async read(windowSeconds: number, step = 1, gaugesSince?: number): Promise<Stats> {
+    this.noteViewer();
+    if (!this.abort.signal.aborted) await this.catchUpAll();
+    return this.snapshot(windowSeconds, step, gaugesSince);
+  }
 
   snapshot(windowSeconds: number, step = 1, gaugesSince?: number): Stats {
     this.noteViewer();

@@ -14,8 +14,8 @@ export async function getStats(envId: string, window: number, step = 1, store: S
   const target = await store.target(envId);
   if (!target) throw notFound("Environment", envId);
   const live = statsManager()?.get(envId);
-  if (live) return live.snapshot(window, step);
-  return (await offlineView(envId, store)).snapshot(window, step);
+  if (live) return live.read(window, step);
+  return (await offlineView(envId, store)).read(window, step);
 }
 
 /** The live collector, or null: used by the stream, which checks that the environment exists itself. */

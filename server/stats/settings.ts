@@ -10,13 +10,15 @@ export interface StatsSettings {
   retentionHours: number;
   pollMs: number;
   /**
-   * How often they are read while nobody has read the statistics for `watchedForMs`: enough for the minute history.
-   * Request counts do not depend on it (the balancer keeps them), only the CPU/memory and session gauges.
+   * While nobody has read the statistics for `watchedForMs`, the collector does everything in one round this often:
+   * reads the balancers' lines since the cursor (no stream follows them then), polls the gauges, writes the totals
+   * and the closed minutes. Enough for the minute history (one gauge reading a minute). Request counts are exact
+   * whatever it is (the balancer keeps cumulative counters, and a read of the statistics reads its newest lines).
    */
   unwatchedPollMs: number;
   /** A read of the statistics (API or live stream) keeps the fast poll this long. */
   watchedForMs: number;
-  /** How often the totals (with the log cursor) are written to the database. */
+  /** How often the totals (with the log cursor) are written to the database while somebody looks. */
   flushMs: number;
   /** How often the manager checks for a write to environments or nodes (a counter in memory, no database read). */
   syncMs: number;
@@ -43,7 +45,7 @@ export function statsSettings(env: NodeJS.ProcessEnv = process.env): StatsSettin
     enabled: !["off", "0", "false", "no"].includes(flag),
     retentionHours: numberFrom(env.PHLEET_STATS_RETENTION_HOURS, 168, 1, 24 * 366),
     pollMs: numberFrom(env.PHLEET_STATS_POLL_MS, 3000, 1000, 60_000),
-    unwatchedPollMs: 30_000,
+    unwatchedPollMs: 60_000,
     watchedForMs: 30_000,
     // Totals are written for restarts; losing the last seconds costs nothing, they are read again from the cursor
     // (the balancer's counters are cumulative: even a log rotated meanwhile gives the exact totals from its newest

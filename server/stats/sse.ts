@@ -54,13 +54,13 @@ export function statsEventStream(
           const w = first ? window : UPDATE_WINDOW;
           let stats: Stats;
           const live = liveCollector(envId);
-          if (live && ticks % EXISTS_CHECK_EVERY !== 0) stats = live.snapshot(w);
+          if (live && ticks % EXISTS_CHECK_EVERY !== 0) stats = await live.read(w);
           else {
             if (!(await store.target(envId))) {
               send("gone", { environmentId: envId });
               return close();
             }
-            stats = (liveCollector(envId) ?? (await offlineView(envId, store))).snapshot(w);
+            stats = await (liveCollector(envId) ?? (await offlineView(envId, store))).read(w);
           }
           if (closed) return;
           send("stats", { ...stats, full: first });

@@ -18,6 +18,7 @@ import type {
   Labels,
   NetworkSpec,
   NetworkState,
+  ReadLogsOptions,
   ResourceLimits,
   VolumeSpec,
   VolumeState,
@@ -296,12 +297,12 @@ export class DockerRuntime implements ContainerRuntime {
     return openExecSession(this.docker, id, cmd, options);
   }
 
-  async readLogs(id: string, options: { tail?: number; since?: string } = {}): Promise<LogLine[]> {
+  async readLogs(id: string, options: ReadLogsOptions = {}): Promise<LogLine[]> {
     const lines: LogLine[] = [];
     try {
       const buf = (await this.docker.getContainer(id).logs({
         follow: false,
-        stdout: true,
+        stdout: !options.stderrOnly,
         stderr: true,
         timestamps: true,
         ...(options.since ? { since: toEngineSince(options.since) as unknown as number } : {}),

@@ -25,6 +25,7 @@ import type {
   LogLine,
   NetworkSpec,
   NetworkState,
+  ReadLogsOptions,
   ResourceLimits,
   VolumeSpec,
   VolumeState,
@@ -730,7 +731,7 @@ export class SwarmRuntime implements ContainerRuntime {
     return p ? p.host.logsTail(p.containerId, lines) : "";
   }
 
-  async readLogs(id: string, options?: { tail?: number; since?: string }): Promise<LogLine[]> {
+  async readLogs(id: string, options?: ReadLogsOptions): Promise<LogLine[]> {
     const p = await this.placed(id);
     return p ? p.host.readLogs(p.containerId, options) : [];
   }
