@@ -290,8 +290,7 @@ export class EnvironmentCollector {
           signal: stream.signal,
         });
       } catch (err) {
-        feed.message = `Reading the log of ${balancer.hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
-        this.report("follow the balancer log", err);
+        this.readFailed(feed, balancer.hostname, "follow the balancer log", err);
       } finally {
         feed.streaming = false;
         clearInterval(watchdog);
@@ -339,13 +338,18 @@ export class EnvironmentCollector {
         feed.message = null;
       } catch (err) {
         feed.state = "waiting";
-        feed.message = `Reading the log of ${balancer.hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
-        this.report("read the balancer log", err);
+        this.readFailed(feed, balancer.hostname, "read the balancer log", err);
       } finally {
         feed.reading = null;
       }
     })();
     return feed.reading;
+  }
+
+  /** What a feed says when its log could not be read (followed or in one go). */
+  private readFailed(feed: BalancerFeed, hostname: string, what: string, err: unknown): void {
+    feed.message = `Reading the log of ${hostname} failed: ${err instanceof Error ? err.message : String(err)}`;
+    this.report(what, err);
   }
 
   private catchUpAll(): Promise<void> {
