@@ -25,6 +25,7 @@ import type {
 } from "../types";
 import { LABEL } from "../labels";
 import { firstFileOf, tarOf } from "./archive";
+import { CgroupStats } from "./cgroup-stats";
 import { statusOf, toRuntimeError } from "./engine-errors";
 import { engineResources, hardenedHostConfig } from "./host-limits";
 import { adoptableNetwork } from "./network-ownership";
@@ -39,6 +40,7 @@ const labelFilter = (labels: Labels) => Object.entries(labels).map(([k, v]) => `
 export class DockerRuntime implements ContainerRuntime {
   readonly addressing = "ip" as const;
   readonly instancesAreReplaced = false;
+  private readonly cgroups = new CgroupStats();
   /** `overlay`: the networks it makes span a Swarm's hosts (attachable, so a one-off container can join them too). */
   constructor(
     private readonly docker: Docker = new Docker(),
@@ -220,6 +222,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.cgroups.forget(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
@@ -394,7 +397,10 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** From the container's cgroup files when they are on this machine (cgroup-stats.ts), else from the engine. */
   async stats(id: string): Promise<ContainerStats | null> {
+    const local = this.cgroups.read(id);
+    if (local) return local;
     try {
       const s = (await this.docker.getContainer(id).stats({ stream: false })) as unknown as Docker.ContainerStats;
       const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
