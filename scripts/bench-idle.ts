@@ -1,6 +1,6 @@
 /**
- * Idle cost for `npm run bench` (issue 17, "Idle"): the control plane's CPU per second (user + system of
- * the server process and its children, from /proc/<pid>/stat) with 1 and with 20 running environments and
+ * Idle cost for `npm run bench` (issue 17, "Idle"): the control plane's CPU per second (time on a CPU of every
+ * thread of the server process and its children, from /proc: see treeUsage) with 1 and with 20 running environments and
  * no traffic at all, with statistics collection on and off (the same environments: the control plane is
  * restarted on the same database with PHLEET_STATS=off). Target: <= 5 ms/s per environment.
  * PHLEET_BENCH_COMPARE_DIST=<dist dir of another build> (say, main's code built with PHLEET_DIST_DIR=.next-main)
@@ -14,13 +14,14 @@ import type { Environment } from "../server/contracts/environment";
 import { startApp, type TestApp } from "../server/testing/app-server";
 import { subnetPoolOf } from "../server/testing/instances";
 import { sweepInstance } from "../server/testing/sweep";
+import { statsSettings } from "../server/stats/settings";
 import { apiOf } from "./bench-ops";
 import { treeUsage } from "./bench-stats";
 
 const MANY = 20;
 const SETTLE_MS = 8_000;
-const WINDOW_MS = 20_000;
-const CLK_TCK = 100; // USER_HZ on Linux
+/** One period of the statistics round while nobody looks (and three of the reconciler's): each window holds one of each. */
+const WINDOW_MS = statsSettings().unwatchedPollMs;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (m: string) => console.log(`[bench-idle] ${m}`);
 
@@ -33,10 +34,10 @@ export interface IdleFigures {
 /** CPU ms per second of the server's process tree over a quiet window, after letting it settle. */
 async function idleCpu(app: TestApp): Promise<number> {
   await sleep(SETTLE_MS);
-  const before = treeUsage(app.pid).ticks;
+  const before = treeUsage(app.pid).cpuNs;
   await sleep(WINDOW_MS);
-  const ticks = treeUsage(app.pid).ticks - before;
-  return Math.round(((ticks * 1000) / CLK_TCK / (WINDOW_MS / 1000)) * 10) / 10;
+  const ms = (treeUsage(app.pid).cpuNs - before) / 1e6;
+  return Math.round((ms / (WINDOW_MS / 1000)) * 10) / 10;
 }
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>) {
