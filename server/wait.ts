@@ -20,6 +20,24 @@ export interface WaitOptions {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Resolves after `ms`, on abort, or when the `wake` handed to `onWake` is called, whichever comes first.
+ * The abort listener is removed when the sleep ends: a loop that added one per turn and never removed it
+ * grew the signal's listener list without bound (MaxListenersExceededWarning after 11 turns).
+ */
+export const sleepOrAbort = (ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+    onWake?.(done);
+  });
+
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, opts: WaitOptions): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 500;

@@ -5,6 +5,7 @@ import { notFound, unprocessable } from "../errors";
 import { log } from "../log";
 import { LABEL, runtime, type ContainerRuntime, type LogLine } from "../runtime";
 import { compareLogTimestamps } from "../runtime/log-timestamps";
+import { sleepOrAbort } from "../wait";
 import { sourcesOf, type LogSourceDef } from "./sources";
 
 /**
@@ -131,7 +132,7 @@ export async function followLogs(r: ResolvedLogs, f: Filter, cursors: Map<string
             log.debug({ err, node: t.node.hostname }, "log follow interrupted; reopening");
           }
         }
-        if (!signal.aborted) await sleep(REOPEN_MS, signal);
+        if (!signal.aborted) await sleepOrAbort(REOPEN_MS, signal);
       }
     }),
   );
@@ -162,14 +163,3 @@ async function followFile(rt: ContainerRuntime, containerId: string, r: Resolved
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

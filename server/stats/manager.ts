@@ -1,5 +1,6 @@
 import { log } from "../log";
 import type { ContainerRuntime } from "../runtime/types";
+import { sleepOrAbort } from "../wait";
 import { EnvironmentCollector } from "./collector";
 import type { StatsSettings } from "./settings";
 import type { CollectorTarget, StatsStore } from "./store";
@@ -68,10 +69,7 @@ export class StatsManager {
           log.warn({ err }, "stats: pruning the history failed");
         }
       }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, this.settings.syncMs);
-        this.abort.signal.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleepOrAbort(this.settings.syncMs, this.abort.signal);
     }
   }
 

@@ -2,6 +2,7 @@ import { config } from "../config";
 import type { TrafficInput, TrafficRun } from "../contracts/stats";
 import { db } from "../db/client";
 import { conflict, notFound } from "../errors";
+import { sleepOrAbort } from "../wait";
 import { createTask, runTask } from "../tasks/runner";
 
 /**
@@ -126,12 +127,6 @@ class Jar {
   }
 }
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
-  });
-
 /**
  * Request i is due at start + i / rate; each session is one visitor sending its requests one after
  * another (so its first answer sets its cookie before its second request), sessions run side by side.
@@ -149,7 +144,7 @@ async function sendTraffic(url: string, input: TrafficInput, run: TrafficRun, si
       const i = next++;
       if (i >= input.requests) return;
       const delay = started + (i * 1000) / input.ratePerSecond - performance.now();
-      if (delay > 0) await wait(delay, signal);
+      if (delay > 0) await sleepOrAbort(delay, signal);
       if (signal.aborted) return;
       run.sent++;
       try {
