@@ -34,6 +34,9 @@ class FakeEngine {
   tails: (number | undefined)[] = [];
   stderrOnly: (boolean | undefined)[] = [];
   readonly balancer = new FakeBalancerCounters();
+  /** With appsRunning, the app nodes' containers are listed, each at this CPU. */
+  appsRunning = false;
+  cpuPercent = 0;
   /** "stall": the stream delivers what is there, then hangs without ending, as a stuck engine follower would. */
   mode: "end" | "stall" = "end";
   private seq = 0;
@@ -100,15 +103,17 @@ class FakeEngine {
       },
       listContainers: async () => {
         this.polls++;
-        return [];
+        return this.appsRunning ? target.nodes.filter((n) => n.role === "app").map((n) => ({ id: n.containerId, labels: { "phleet.node": n.id }, status: "running", running: true })) : [];
       },
+      stats: async () => ({ cpuPercent: this.cpuPercent, memoryBytes: 1000, memoryLimitBytes: 2000 }),
     } as unknown as ContainerRuntime;
   }
 }
 
-function memoryStore(): StatsStore & { state: PersistedState | null; saves: number } {
+function memoryStore(): StatsStore & { state: PersistedState | null; saves: number; rows: SampleRow[] } {
   return {
     state: null,
+    rows: [],
     saves: 0,
     topologyVersion: () => 0,
     async runningTargets() {
@@ -124,7 +129,9 @@ function memoryStore(): StatsStore & { state: PersistedState | null; saves: numb
       this.state = structuredClone(s);
       this.saves++;
     },
-    async addSample(_id: string, _s: SampleRow) {},
+    async addSamples(_id: string, rows: SampleRow[]) {
+      this.rows.push(...rows);
+    },
     async samples() {
       return [];
     },
@@ -277,6 +284,25 @@ describe("EnvironmentCollector", () => {
     const after = engine.polls;
     await new Promise((r) => setTimeout(r, 500));
     expect(engine.polls).toBe(after);
+  });
+
+  it("brings the history up to date before it is read, a minute without a gauge reading taking the next reading", async () => {
+    const t0 = 1_700_000_040; // a minute boundary
+    let nowMs = t0 * 1000 + 500;
+    const engine = new FakeEngine();
+    engine.appsRunning = true;
+    engine.cpuPercent = 10;
+    const store = memoryStore();
+    const c = await EnvironmentCollector.start(target, { rt: engine.runtime(), store, settings: { ...settings, unwatchedPollMs: 300_000 }, now: () => nowMs });
+    running.push(c);
+    await until(() => engine.polls === 1); // the round at start: a reading at t0
+    nowMs += 210_000; // 3.5 min later, before the next round
+    engine.cpuPercent = 30;
+    await c.bringHistoryUpToDate();
+    // The three minutes that ended (and 5 s more) are written: the first with its own reading, the next two with the
+    // reading that followed them (the one just taken); the fourth is still open.
+    expect(store.rows.map((r) => r.at.getTime() / 1000)).toEqual([t0, t0 + 60, t0 + 120]);
+    expect(store.rows.map((r) => (r.data as { cpu: Record<string, number> }).cpu["a1"])).toEqual([10, 30, 30]);
   });
 
   it("an offline view shows the persisted totals", async () => {

@@ -1,3 +1,4 @@
+import { sleepOrAbort } from "../wait";
 import { nodeHealth } from "../health/node-health";
 import type { GaugePoint, NodeStats, Stats } from "../contracts/stats";
 import { LABEL } from "../runtime/labels";
@@ -9,7 +10,7 @@ import { LIVE_WINDOW_SECONDS, RATE_WINDOW_SECONDS, type StatsSettings } from "./
 import { nodeKind, type SessionNodeReading, type SessionStoreKind } from "../node-kinds";
 import { accumulate, combineSession, type SessionTotalsState } from "./session-store";
 import { minuteSample } from "./history";
-import type { CollectorTarget, FeedState, PersistedState, StatsStore } from "./store";
+import type { CollectorTarget, FeedState, PersistedState, SampleRow, StatsStore } from "./store";
 
 export type CollectorState = Stats["collector"]["state"];
 
@@ -27,20 +28,6 @@ interface Resource {
   memoryBytes: number;
   memoryLimitBytes: number;
 }
-
-/** Resolves after `ms`, on abort, or when `wake` (if given) is called, whichever comes first. */
-const sleep = (ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-    onWake?.(done);
-  });
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -243,7 +230,7 @@ export class EnvironmentCollector {
       if (!balancer.containerId || !live?.running) {
         feed.state = "waiting";
         feed.message = `The balancer ${balancer.hostname} is not running`;
-        await sleep(1000, signal);
+        await sleepOrAbort(1000, signal);
         continue;
       }
       feed.state = "following";
@@ -300,7 +287,7 @@ export class EnvironmentCollector {
       }
       if (afterSilence || rested) continue;
       // The stream ended: the balancer stopped or restarted. Reopen from the cursor once it runs.
-      await sleep(500, signal);
+      await sleepOrAbort(500, signal);
     }
   }
 
@@ -427,7 +414,7 @@ export class EnvironmentCollector {
       if (resting) await this.persist();
       const interval = this.watched() ? this.deps.settings.pollMs : this.deps.settings.unwatchedPollMs;
       let wakeThis: (() => void) | null = null;
-      await sleep(Math.max(200, interval - (this.now() - started)), signal, (wake) => this.wakers.add((wakeThis = wake)));
+      await sleepOrAbort(Math.max(200, interval - (this.now() - started)), signal, (wake) => this.wakers.add((wakeThis = wake)));
       if (wakeThis) this.wakers.delete(wakeThis);
     }
   }
@@ -523,7 +510,7 @@ export class EnvironmentCollector {
   private async flushLoop(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
-      await sleep(this.deps.settings.flushMs, signal);
+      await sleepOrAbort(this.deps.settings.flushMs, signal);
       if (signal.aborted) break;
       if (this.watched()) await this.persist();
     }
@@ -559,18 +546,46 @@ export class EnvironmentCollector {
     }
   }
 
-  /** A minute is written once it ended a few seconds ago (late lines have arrived by then). */
+  /**
+   * A minute is written once it ended a few seconds ago (late lines have arrived by then). While nobody looks the gauges
+   * are read once a round (unwatchedPollMs, several minutes): a minute without a reading of its own takes the first
+   * one after it, which covers it (CPU from the cgroup counters is the average since the previous reading; memory,
+   * items and hit ratio are held). So the history's gauges are as coarse as the rounds then, never missing.
+   */
   private async writeClosedMinutes(nowSec: number): Promise<void> {
     const step = this.deps.settings.sampleSeconds;
+    const rows: SampleRow[] = [];
+    const firstMinute = this.lastSampleMinute;
     while (this.lastSampleMinute + step + 5 <= nowSec) {
       const from = this.lastSampleMinute;
       this.lastSampleMinute += step;
-      const sample = minuteSample(
-        this.agg.points(from, from + step - 1, step)[0],
-        this.gauges.filter((g) => g.t >= from && g.t < from + step),
-      );
-      if (sample) await this.deps.store.addSample(this.target.id, { at: new Date(from * 1000), bucketSeconds: step, data: sample });
+      const own = this.gauges.filter((g) => g.t >= from && g.t < from + step);
+      const next = own.length ? undefined : this.gauges.find((g) => g.t >= from + step);
+      const sample = minuteSample(this.agg.points(from, from + step - 1, step)[0], next ? [next] : own);
+      if (sample) rows.push({ at: new Date(from * 1000), bucketSeconds: step, data: sample });
     }
+    try {
+      await this.deps.store.addSamples(this.target.id, rows);
+    } catch (err) {
+      // Not written: the same minutes again next time (their counts and gauges are still in memory).
+      this.lastSampleMinute = firstMinute;
+      throw err;
+    }
+  }
+
+  /**
+   * The history is about to be read: do a round now (the balancers' lines since the cursor, the gauges, the totals and
+   * the closed minutes), so the minutes since the last round are in the database too.
+   */
+  async bringHistoryUpToDate(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    await this.catchUpAll();
+    try {
+      await this.pollOnce();
+    } catch (err) {
+      this.report("poll nodes", err);
+    }
+    await this.persist();
   }
 
   // ---- reading ----

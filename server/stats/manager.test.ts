@@ -26,7 +26,7 @@ function countingStore(): StatsStore & { reads: number; version: number } {
       return null;
     },
     async save() {},
-    async addSample() {},
+    async addSamples() {},
     async samples() {
       return [];
     },

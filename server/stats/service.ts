@@ -47,6 +47,7 @@ export async function getHistory(envId: string, hours: number, store: StatsStore
   if (!(await store.target(envId))) throw notFound("Environment", envId);
   const settings = statsSettings();
   const span = Math.min(hours, settings.retentionHours);
+  await statsManager()?.get(envId)?.bringHistoryUpToDate();
   const rows = await store.samples(envId, new Date(Date.now() - span * 3600_000));
   return { environmentId: envId, retentionHours: settings.retentionHours, points: historyPoints(rows, span) };
 }

@@ -55,3 +55,13 @@ describe("prismaStatsStore.load", () => {
     expect(loaded?.totals.balancer).not.toHaveProperty("cursor");
   });
 });
+
+describe("prismaStatsStore.addSamples", () => {
+  it("writes several minutes in one go and reads them back in order", async () => {
+    const at = (min: number) => new Date(Date.UTC(2026, 11, 2, 19, min));
+    await prismaStatsStore.addSamples("env-s", []);
+    await prismaStatsStore.addSamples("env-s", [1, 2, 3].map((m) => ({ at: at(m), bucketSeconds: 60, data: { minute: m } })));
+    const rows = await prismaStatsStore.samples("env-s", at(0));
+    expect(rows.map((r) => [r.at.getTime(), r.bucketSeconds, r.data])).toEqual([1, 2, 3].map((m) => [at(m).getTime(), 60, { minute: m }]));
+  });
+});

@@ -55,7 +55,8 @@ export interface StatsStore {
   target(envId: string): Promise<CollectorTarget | null>;
   load(envId: string): Promise<PersistedState | null>;
   save(envId: string, state: PersistedState): Promise<void>;
-  addSample(envId: string, sample: SampleRow): Promise<void>;
+  /** History rows, in one statement (a round while nobody looks writes the minutes since the last one at once). */
+  addSamples(envId: string, samples: SampleRow[]): Promise<void>;
   samples(envId: string, since: Date): Promise<SampleRow[]>;
   /** Drops samples past the retention and rows of environments that no longer exist. */
   prune(before: Date): Promise<{ samples: number; orphans: number }>;
@@ -126,9 +127,10 @@ export const prismaStatsStore: StatsStore = {
       ON CONFLICT ("environmentId", "scope") DO UPDATE SET "data" = excluded."data", "updatedAt" = excluded."updatedAt"`;
   },
 
-  async addSample(envId, sample) {
-    await db().statsSample.create({
-      data: { environmentId: envId, at: sample.at, bucketSeconds: sample.bucketSeconds, data: JSON.stringify(sample.data) },
+  async addSamples(envId, samples) {
+    if (!samples.length) return;
+    await db().statsSample.createMany({
+      data: samples.map((s) => ({ environmentId: envId, at: s.at, bucketSeconds: s.bucketSeconds, data: JSON.stringify(s.data) })),
     });
   },
 
