@@ -1,8 +1,8 @@
 /**
  * What statistics collection costs the control plane: its CPU time and memory (RSS) while the
  * balancer of a 2-app-node environment serves a fixed request rate, then four times that rate, with
- * collection on, then the same with PHLEET_STATS=off (two app servers, one after the other), printed as
- * ratios side by side. The balancer counts requests itself (images/nginx-lb/phleet-stats.lua), so the
+ * collection on and, at the same time, another control plane with PHLEET_STATS=off and its own environment
+ * receiving the same load, printed as ratios side by side. The balancer counts requests itself (images/nginx-lb/phleet-stats.lua), so the
  * ratio should stay about the same at both rates. Also the collection latency: how long after the last
  * answer the stats API shows every request. It never fails on a timing.
  *
@@ -22,8 +22,9 @@ import { statsSettings } from "../server/stats/settings";
 const root = path.resolve(__dirname, "..");
 // Its own label and /16 per checkout (PHLEET_TEST_INSTANCE), like the other benches: the fixed 10.219/16 it had
 // is also the crash suite's pool.
-const INSTANCE = `bench-stats${process.env.PHLEET_TEST_INSTANCE ?? ""}`;
-const POOL = subnetPoolOf(INSTANCE);
+// Collection on and off run side by side, each control plane with its own instance (a reconciler removes the containers
+// of its instance it does not know).
+const instanceOf = (mode: "on" | "off") => `bench-stats-${mode}${process.env.PHLEET_TEST_INSTANCE ?? ""}`;
 /**
  * BENCH_STATS_CPU_PROF=<dir>: the control plane runs with node --cpu-prof and writes its profile there on exit;
  * the bench prints each CPU window on the same monotonic clock (us), to cut the profile to the windows.
@@ -43,8 +44,10 @@ const TAIL_MS = 3000;
  */
 const WINDOW_MS = statsSettings().unwatchedPollMs;
 const LOAD_SECONDS = (WINDOW_MS - TAIL_MS) / 1000;
+/** The unmeasured load before the windows (a new process compiles the code that counts in its first minute of traffic). */
+const WARMUP_SECONDS = 60;
 /** CPU windows per rate and mode (their mean is reported). */
-const REPEATS = Number(process.env.BENCH_STATS_REPEATS) || 2;
+const REPEATS = Number(process.env.BENCH_STATS_REPEATS) || 1;
 /** The server counts as settled after two 2 s windows under this much CPU (ms per s), at most SETTLE_MAX_MS. */
 const SETTLED_MS_PER_S = 5;
 const SETTLE_MAX_MS = 60_000;
@@ -142,8 +145,8 @@ async function startServer(statsMode: "on" | "off"): Promise<Server> {
   const env: Record<string, string> = {
     PHLEET_DATABASE_URL: `file:${path.join(dataDir, "phleet.db")}`,
     PORT: String(port),
-    PHLEET_INSTANCE: INSTANCE,
-    PHLEET_SUBNET_POOL: POOL,
+    PHLEET_INSTANCE: instanceOf(statsMode),
+    PHLEET_SUBNET_POOL: subnetPoolOf(instanceOf(statsMode)),
     PHLEET_API_TOKEN: token,
     PHLEET_STATS: statsMode,
     PHLEET_LOG_LEVEL: "warn",
@@ -236,131 +239,159 @@ async function load(envUrl: string, rate: number, seconds = LOAD_SECONDS): Promi
   return { requests: Math.min(next, requests), ok, ms: Math.round(performance.now() - started) };
 }
 
-async function measure(mode: "on" | "off"): Promise<StatsModeFigures> {
-  const server = await startServer(mode);
-  log(`collection ${mode}: server pid ${server.pid} at ${server.url}`);
-  let envId: string | null = null;
-  try {
-    const created = await call<{ id: string; url: string }>(server, "POST", "/api/v1/environments", {
-      name: `bench-stats-${mode}`,
-      appServer: { type: "apache-php", count: 2 },
-      sessionStore: { type: "memcached", count: 1 },
-      loadBalancer: { type: "nginx" },
-    });
-    if (created.status !== 202) throw new Error(`create failed: ${JSON.stringify(created.json)}`);
-    envId = created.json.id;
-    const deadline = Date.now() + 240_000;
-    let env: { status: string; url: string; error: string | null };
-    for (;;) {
-      env = (await call<typeof env>(server, "GET", `/api/v1/environments/${envId}`)).json;
-      if (env.status !== "creating") break;
-      if (Date.now() > deadline) throw new Error("the environment did not become running within 240 s");
-      await sleep(1000);
-    }
-    if (env.status !== "running") throw new Error(`the environment ${env.status}: ${env.error}`);
-    // Let the collector start and settle (it reads the log from the start), and the server go idle: the work of the
-    // creation goes on for a while after the environment is running (measured: 20-40 ms/s for the next 10-15 s).
-    await sleep(5000);
-    for (let quiet = 0, waited = 0; quiet < 2 && waited < SETTLE_MAX_MS; waited += 2000) {
-      const a = treeUsage(server.pid).cpuNs;
-      await sleep(2000);
-      quiet = (treeUsage(server.pid).cpuNs - a) / 1e6 / 2 < SETTLED_MS_PER_S ? quiet + 1 : 0;
-    }
-    // One window's load first, not measured: the first minute of traffic of a new server process costs it about twice
-    // what the next ones do (measured: 235 ms, then 86 ms), most of it compiling the code that counts (V8's JIT).
-    // The idle cost (no traffic) is what scripts/bench-idle.ts measures.
-    await load(env.url, BASE_RATE);
-    await sleep(TAIL_MS);
-    const counted = async () => (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total;
+interface Side {
+  mode: "on" | "off";
+  server: Server;
+  envId: string | null;
+  url: string;
+}
 
-    // Each rate REPEATS times, the rates alternating; a window may still hold a garbage collection: the mean is reported.
-    const windows = new Map<number, RateFigures[]>(RATES.map((r) => [r, []]));
-    for (let rep = 0; rep < REPEATS; rep++) {
-      for (const rate of RATES) {
-        const before = treeUsage(server.pid);
-        const windowStartUs = monotonicUs();
-        let peak = before.rssBytes;
-        const sampler = setInterval(() => (peak = Math.max(peak, treeUsage(server.pid).rssBytes)), 250);
-        const result = await load(env.url, rate);
-        // No API call inside the CPU window: the stats API is asked only afterwards (below).
-        await sleep(TAIL_MS);
-        clearInterval(sampler);
-        const after = treeUsage(server.pid);
-        if (CPU_PROF_DIR) log(`collection ${mode}, ${rate}/s: CPU window ${windowStartUs}-${monotonicUs()} us (monotonic)`);
-        peak = Math.max(peak, after.rssBytes);
-        const cpuMs = Math.round((after.cpuNs - before.cpuNs) / 1e5) / 10;
-        const f: RateFigures = {
-          ratePerSecond: rate,
-          requests: result.requests,
-          ok: result.ok,
-          achievedPerSecond: Math.round((result.requests / (result.ms / 1000)) * 10) / 10,
-          cpuMs,
-          cpuMsWindows: [cpuMs],
-          cpuMsPerThousandRequests: Math.round((cpuMs / Math.max(1, result.requests)) * 1000 * 10) / 10,
-          rssPeakMb: Math.round((peak / 1024 / 1024) * 10) / 10,
-          collectionLatencyMs: null,
-        };
-        windows.get(rate)!.push(f);
-        log(`collection ${mode}, ${rate}/s: ${result.ok}/${result.requests} ok in ${(result.ms / 1000).toFixed(1)} s (${f.achievedPerSecond}/s); control plane CPU ${cpuMs} ms, RSS peak ${f.rssPeakMb} MB`);
-      }
-    }
-    const rates: RateFigures[] = RATES.map((rate) => {
-      const all = windows.get(rate)!;
-      const sum = (pick: (w: RateFigures) => number) => all.reduce((n, w) => n + pick(w), 0);
-      const cpuMs = Math.round((sum((w) => w.cpuMs) / all.length) * 10) / 10;
-      const requests = sum((w) => w.requests);
-      return {
-        ratePerSecond: rate,
-        requests,
-        ok: sum((w) => w.ok),
-        achievedPerSecond: Math.round((sum((w) => w.achievedPerSecond) / all.length) * 10) / 10,
-        cpuMs,
-        cpuMsWindows: all.map((w) => w.cpuMs),
-        cpuMsPerThousandRequests: Math.round((sum((w) => w.cpuMs) / Math.max(1, requests)) * 1000 * 10) / 10,
-        rssPeakMb: Math.max(...all.map((w) => w.rssPeakMb)),
-        collectionLatencyMs: null,
-      };
-    });
-    // Collection latency, after every CPU window: reading the stats API makes the collector follow the balancer's log
-    // and poll the nodes' gauges every few seconds for the next 30 s (somebody is looking): not in a window.
-    // A short burst at each rate, then the stats API is asked every 50 ms until it shows every request of it.
-    if (mode === "on") {
-      for (const f of rates) {
-        const start = await counted();
-        const burst = await load(env.url, f.ratePerSecond, 2);
-        const burstEnded = Date.now();
-        for (;;) {
-          if ((await counted()) - start >= burst.requests) {
-            f.collectionLatencyMs = Date.now() - burstEnded;
-            break;
-          }
-          if (Date.now() - burstEnded > 30_000) break;
-          await sleep(50);
-        }
-        log(`collection on, ${f.ratePerSecond}/s: every request of a 2 s burst in the stats API ${f.collectionLatencyMs ?? "> 30000"} ms after the last answer`);
-      }
-    }
-    return { mode, rates };
-  } finally {
-    if (envId) {
-      await call(server, "DELETE", `/api/v1/environments/${envId}`).catch(() => undefined);
-      for (let i = 0; i < 120; i++) {
-        const g = await call(server, "GET", `/api/v1/environments/${envId}`).catch(() => ({ status: 0 }));
-        if (g.status === 404) break;
-        await sleep(500);
-      }
-    }
-    await server.stop();
+/** A control plane with collection on or off and its environment (2 app servers, memcached, nginx), running and settled. */
+async function prepare(side: Side): Promise<void> {
+  const { server, mode } = side;
+  log(`collection ${mode}: server pid ${server.pid} at ${server.url}`);
+  const created = await call<{ id: string; url: string }>(server, "POST", "/api/v1/environments", {
+    name: `bench-stats-${mode}`,
+    appServer: { type: "apache-php", count: 2 },
+    sessionStore: { type: "memcached", count: 1 },
+    loadBalancer: { type: "nginx" },
+  });
+  if (created.status !== 202) throw new Error(`create failed: ${JSON.stringify(created.json)}`);
+  side.envId = created.json.id;
+  const deadline = Date.now() + 240_000;
+  let env: { status: string; url: string; error: string | null };
+  for (;;) {
+    env = (await call<typeof env>(server, "GET", `/api/v1/environments/${side.envId}`)).json;
+    if (env.status !== "creating") break;
+    if (Date.now() > deadline) throw new Error("the environment did not become running within 240 s");
+    await sleep(1000);
+  }
+  if (env.status !== "running") throw new Error(`the environment ${env.status}: ${env.error}`);
+  side.url = env.url;
+  // Let the collector start and settle (it reads the log from the start), and the server go idle: the work of the
+  // creation goes on for a while after the environment is running (measured: 20-40 ms/s for the next 10-15 s).
+  await sleep(5000);
+  for (let quiet = 0, waited = 0; quiet < 2 && waited < SETTLE_MAX_MS; waited += 2000) {
+    const a = treeUsage(server.pid).cpuNs;
+    await sleep(2000);
+    quiet = (treeUsage(server.pid).cpuNs - a) / 1e6 / 2 < SETTLED_MS_PER_S ? quiet + 1 : 0;
   }
 }
 
+async function teardown(side: Side): Promise<void> {
+  const { server, envId } = side;
+  if (envId) {
+    await call(server, "DELETE", `/api/v1/environments/${envId}`).catch(() => undefined);
+    for (let i = 0; i < 120; i++) {
+      const g = await call(server, "GET", `/api/v1/environments/${envId}`).catch(() => ({ status: 0 }));
+      if (g.status === 404) break;
+      await sleep(500);
+    }
+  }
+  await server.stop();
+}
+
+/** One CPU window of one side: what its control plane used while its environment served `rate` (the other side's too, at once). */
+interface Window {
+  before: ReturnType<typeof treeUsage>;
+  peak: number;
+  result?: { requests: number; ok: number; ms: number };
+}
+
+function figures(side: Side, rate: number, w: Window & { result: { requests: number; ok: number; ms: number } }): RateFigures {
+  const after = treeUsage(side.server.pid);
+  const peak = Math.max(w.peak, after.rssBytes);
+  const cpuMs = Math.round((after.cpuNs - w.before.cpuNs) / 1e5) / 10;
+  const f: RateFigures = {
+    ratePerSecond: rate,
+    requests: w.result.requests,
+    ok: w.result.ok,
+    achievedPerSecond: Math.round((w.result.requests / (w.result.ms / 1000)) * 10) / 10,
+    cpuMs,
+    cpuMsWindows: [cpuMs],
+    cpuMsPerThousandRequests: Math.round((cpuMs / Math.max(1, w.result.requests)) * 1000 * 10) / 10,
+    rssPeakMb: Math.round((peak / 1024 / 1024) * 10) / 10,
+    collectionLatencyMs: null,
+  };
+  log(`collection ${side.mode}, ${rate}/s: ${w.result.ok}/${w.result.requests} ok in ${(w.result.ms / 1000).toFixed(1)} s (${f.achievedPerSecond}/s); control plane CPU ${cpuMs} ms, RSS peak ${f.rssPeakMb} MB`);
+  return f;
+}
+
+function meanOf(rate: number, all: RateFigures[]): RateFigures {
+  const sum = (pick: (w: RateFigures) => number) => all.reduce((n, w) => n + pick(w), 0);
+  const requests = sum((w) => w.requests);
+  return {
+    ratePerSecond: rate,
+    requests,
+    ok: sum((w) => w.ok),
+    achievedPerSecond: Math.round((sum((w) => w.achievedPerSecond) / all.length) * 10) / 10,
+    cpuMs: Math.round((sum((w) => w.cpuMs) / all.length) * 10) / 10,
+    cpuMsWindows: all.map((w) => w.cpuMs),
+    cpuMsPerThousandRequests: Math.round((sum((w) => w.cpuMs) / Math.max(1, requests)) * 1000 * 10) / 10,
+    rssPeakMb: Math.max(...all.map((w) => w.rssPeakMb)),
+    collectionLatencyMs: null,
+  };
+}
+
+/**
+ * Both control planes side by side, at the same time: each window sends the same rate to both environments, so both
+ * sides see the same machine (the noise of other work, the load generator's own CPU) in the same seconds.
+ */
+async function measureSideBySide(sides: [Side, Side]): Promise<[StatsModeFigures, StatsModeFigures]> {
+  // One minute of load first, not measured: the first minute of traffic of a new server process costs it about twice
+  // what the next ones do (measured: 235 ms, then 86 ms), most of it compiling the code that counts (V8's JIT).
+  // The idle cost (no traffic) is what scripts/bench-idle.ts measures.
+  await Promise.all(sides.map((side) => load(side.url, BASE_RATE, WARMUP_SECONDS)));
+  await sleep(TAIL_MS);
+  // Each rate REPEATS times, the rates alternating; a window may still hold a garbage collection: the mean is reported.
+  const windows = sides.map(() => new Map<number, RateFigures[]>(RATES.map((r) => [r, []])));
+  for (let rep = 0; rep < REPEATS; rep++) {
+    for (const rate of RATES) {
+      const ws: Window[] = sides.map((side) => ({ before: treeUsage(side.server.pid), peak: 0 }));
+      const windowStartUs = monotonicUs();
+      const sampler = setInterval(() => sides.forEach((side, i) => (ws[i]!.peak = Math.max(ws[i]!.peak, treeUsage(side.server.pid).rssBytes))), 1000);
+      const results = await Promise.all(sides.map((side) => load(side.url, rate)));
+      // No API call inside the CPU window: the stats API is asked only afterwards (below).
+      await sleep(TAIL_MS);
+      clearInterval(sampler);
+      if (CPU_PROF_DIR) log(`${rate}/s: CPU window ${windowStartUs}-${monotonicUs()} us (monotonic)`);
+      sides.forEach((side, i) => windows[i]!.get(rate)!.push(figures(side, rate, { ...ws[i]!, result: results[i]! })));
+    }
+  }
+  const out = sides.map((side, i) => ({ mode: side.mode, rates: RATES.map((rate) => meanOf(rate, windows[i]!.get(rate)!)) }));
+  // Collection latency, after every CPU window: reading the stats API makes the collector follow the balancer's log
+  // and poll the nodes' gauges every few seconds for the next 30 s (somebody is looking): not in a window.
+  // A short burst at each rate, then the stats API is asked every 50 ms until it shows every request of it.
+  const on = sides.findIndex((s) => s.mode === "on");
+  const { server, envId, url } = sides[on]!;
+  const counted = async () => (await call<{ balancer: { requests: { total: number } } }>(server, "GET", `/api/v1/environments/${envId}/stats?window=10`)).json.balancer.requests.total;
+  for (const f of out[on]!.rates) {
+    const start = await counted();
+    const burst = await load(url, f.ratePerSecond, 2);
+    const burstEnded = Date.now();
+    for (;;) {
+      if ((await counted()) - start >= burst.requests) {
+        f.collectionLatencyMs = Date.now() - burstEnded;
+        break;
+      }
+      if (Date.now() - burstEnded > 30_000) break;
+      await sleep(50);
+    }
+    log(`collection on, ${f.ratePerSecond}/s: every request of a 2 s burst in the stats API ${f.collectionLatencyMs ?? "> 30000"} ms after the last answer`);
+  }
+  return [out[0]!, out[1]!];
+}
+
 export async function benchStats(): Promise<StatsBenchFigures> {
-  await sweepInstance(INSTANCE);
+  const modes = ["on", "off"] as const;
+  await Promise.all(modes.map((m) => sweepInstance(instanceOf(m))));
+  const sides: Side[] = [];
   try {
-    const on = await measure("on");
-    const off = await measure("off");
+    for (const mode of modes) sides.push({ mode, server: await startServer(mode), envId: null, url: "" });
+    await Promise.all(sides.map(prepare));
+    const [on, off] = await measureSideBySide(sides as [Side, Side]);
     const cpuRatios = RATES.map((_, i) => Math.round((on.rates[i]!.cpuMs / Math.max(1, off.rates[i]!.cpuMs)) * 100) / 100);
-    console.log(`\nStatistics collection cost (${LOAD_SECONDS} s at each rate, through the balancer; control-plane CPU from the load's start to ${TAIL_MS} ms after its end, mean of ${REPEATS} windows of ${WINDOW_MS / 1000} s: one round of the collector and three of the reconciler each)`);
+    console.log(`\nStatistics collection cost (${LOAD_SECONDS} s at each rate, through the balancer, collection on and off side by side at the same time; control-plane CPU from the load's start to ${TAIL_MS} ms after its end, mean of ${REPEATS} window(s) of ${WINDOW_MS / 1000} s: one round of the collector while nobody looks, and the reconciler's 20 s rounds, in each)`);
     console.log("rate asked   served on / off      CPU on     CPU off    on/off   per 1000 req on / off   latency to stats API   RSS peak on / off");
     RATES.forEach((rate, i) => {
       const a = on.rates[i]!;
@@ -373,7 +404,8 @@ export async function benchStats(): Promise<StatsBenchFigures> {
     console.log(`ratio on/off (target <= 1.2 at both rates): ${RATES.map((r, i) => `${r}/s ${cpuRatios[i]}`).join(", ")}`);
     return { on, off, cpuRatios };
   } finally {
-    await sweepInstance(INSTANCE);
+    await Promise.all(sides.map((side) => teardown(side).catch((err) => log(`teardown of ${side.mode}: ${(err as Error).message}`))));
+    await Promise.all(modes.map((m) => sweepInstance(instanceOf(m))));
   }
 }
 
