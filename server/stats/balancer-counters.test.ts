@@ -24,6 +24,14 @@ describe("balancer counters", () => {
     expect(parseCountersLine("2026/11/23 20:20:37 [error] 9#9: connect() failed")).toBeNull();
     expect(parseCountersLine(`${COUNTERS_PREFIX}{"gen":"x"`)).toBeNull();
     expect(parseCountersLine(`${COUNTERS_PREFIX}{"gen":"x","ts":1,"fo":-1,"bytes":0,"bounds":[],"a":{}}`)).toBeNull();
+    // Every number of the arrays is checked: counts, lengths, positive bounds.
+    const ok = { t: 3, c: [2, 0, 0, 1], f: 1, h: [0, 3, 0, 0, 0, 0] };
+    expect(parseCountersLine(line("g1", NOW, 0, { [`${A}:80`]: ok }))).not.toBeNull();
+    for (const bad of [{ c: [2, 0, 1] }, { c: [2, 0, 0, 1, 0] }, { c: [2, 0, 0, -1] }, { h: [0, 1.5] }, { h: [0, "3"] }, { h: Array(66).fill(0) }, { h: null }]) {
+      expect(parseCountersLine(line("g1", NOW, 0, { [`${A}:80`]: { ...ok, ...bad } as never }))).toBeNull();
+    }
+    expect(parseCountersLine(line("g1", NOW, 0, {}).replace(`"bounds":[1,2,5,10,100]`, `"bounds":[0,2]`))).toBeNull();
+    expect(parseCountersLine(line("g1", NOW, 0, {}).replace(`"bounds":[1,2,5,10,100]`, `"bounds":[1,2.5]`))).toBeNull();
   });
 
   it("counts differences exactly: a line read twice or out of order adds nothing; a new generation starts from zero", () => {

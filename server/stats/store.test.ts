@@ -63,5 +63,9 @@ describe("prismaStatsStore.addSamples", () => {
     await prismaStatsStore.addSamples("env-s", [1, 2, 3].map((m) => ({ at: at(m), bucketSeconds: 60, data: { minute: m } })));
     const rows = await prismaStatsStore.samples("env-s", at(0));
     expect(rows.map((r) => [r.at.getTime(), r.bucketSeconds, r.data])).toEqual([1, 2, 3].map((m) => [at(m).getTime(), 60, { minute: m }]));
+    // Written raw, in the format Prisma's own filters compare: "since" and the pruning cut-off select by time.
+    expect((await prismaStatsStore.samples("env-s", at(2))).map((r) => r.data)).toEqual([{ minute: 2 }, { minute: 3 }]);
+    await db().statsSample.deleteMany({ where: { environmentId: "env-s", at: { lt: at(2) } } });
+    expect((await prismaStatsStore.samples("env-s", at(0))).map((r) => r.data)).toEqual([{ minute: 2 }, { minute: 3 }]);
   });
 });

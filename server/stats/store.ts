@@ -129,9 +129,10 @@ export const prismaStatsStore: StatsStore = {
 
   async addSamples(envId, samples) {
     if (!samples.length) return;
-    await db().statsSample.createMany({
-      data: samples.map((s) => ({ environmentId: envId, at: s.at, bucketSeconds: s.bucketSeconds, data: JSON.stringify(s.data) })),
-    });
+    // Raw, like save(): a Prisma query is compiled on every call, most of the CPU a round's write costs.
+    await db().$executeRaw`
+      INSERT INTO "StatsSample" ("environmentId", "at", "bucketSeconds", "data")
+      VALUES ${joinSql(samples.map((s) => sql`(${envId}, ${s.at}, ${s.bucketSeconds}, ${JSON.stringify(s.data)})`))}`;
   },
 
   async samples(envId, since) {
